@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                      ./hsk.ko for KDIR (default: the running kernel)
+#   make ko KVER=<release>    build/<release>/hsk.ko against Debian's headers
+#   make check                every test; ends with "N passed, N failed"
+#   make demo                 boot a 6.1 guest, load hsk, show it working
+#   make kunit                KUnit suites only (UML)
+#   make selftest KERNEL=6.1  end-to-end tests in one guest (T=name filters)
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+SRCS := Kbuild Kconfig mod
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m modules
+
+# One copy of the sources per kernel, so builds for 6.1 and 6.12 do not
+# trample each other's objects.
+ko:
+	@mkdir -p build/$(KVER)/src
+	@rsync -a --delete $(SRCS) build/$(KVER)/src/
+	$(MAKE) -s -C /lib/modules/$(KVER)/build M=$(CURDIR)/build/$(KVER)/src \
+		CONFIG_HSK=m $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
+	@cp build/$(KVER)/src/hsk.ko build/$(KVER)/hsk.ko
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(KVER)
+
+deps:
+	tools/deps
+
+check:
+	tools/check
+
+demo:
+	tools/demo
+
+kunit:
+	kunit/run
+
+selftest:
+	tools/vm/run --kernel $(or $(KERNEL),6.1) -- \
+		tools/testing/selftests/hsk/run $(if $(T),-k $(T))
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build .vm
+
+.PHONY: all module ko install deps check demo kunit selftest clean
