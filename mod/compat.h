@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place that knows which kernel hsk is built against: Debian's
+ * 6.1 and 6.12. Everything else calls these helpers.
+ */
+#ifndef _HSK_COMPAT_H
+#define _HSK_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/netdevice.h>
+#include <net/net_namespace.h>
+
+/* 6.12 moved asm/unaligned.h to linux/unaligned.h. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* 6.12 moved lockless transmit from a feature bit to dev->lltx. */
+static inline void hsk_compat_set_lltx(struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	dev->lltx = true;
+#else
+	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+/*
+ * 6.1 registers a table that ends in an empty sentinel; 6.6 and later take
+ * its size and, from 6.11, reject the sentinel. Tables keep the sentinel
+ * and pass the number of real entries.
+ */
+static inline struct ctl_table_header *
+hsk_compat_register_sysctl(const char *path, struct ctl_table *table,
+			   size_t entries)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return register_net_sysctl_sz(&init_net, path, table, entries);
+#else
+	return register_net_sysctl(&init_net, path, table);
+#endif
+}
+
+#endif /* _HSK_COMPAT_H */

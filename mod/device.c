@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hsk0: an L3 point-to-point device, like tun. What the host routes into it
+ * is handed to the engine (hsk_input); what the engine sends enters the
+ * host as if received on hsk0 (hsk_device_rx). ip -s link shows the host's
+ * view: TX what went into the engine, RX what came out of it.
+ */
+
+#include "compat.h"
+#include "hsk.h"
+
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <net/ip.h>
+
+/*
+ * Set before the device is registered, cleared after it is unregistered;
+ * the engine only uses it from paths that the device's own lifetime, or
+ * the chardev's (torn down first), encloses.
+ */
+struct net_device *hsk_dev;
+
+static netdev_tx_t hsk_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	dev_sw_netstats_tx_add(dev, 1, skb->len);
+	if (!hsk_input(skb))
+		dev_core_stats_tx_dropped_inc(dev);
+	return NETDEV_TX_OK;
+}
+
+void hsk_device_rx(struct sk_buff *skb)
+{
+	struct net_device *dev = hsk_dev;
+	unsigned int len = skb->len;
+
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	/* netif_rx counts its own drops in the device's rx_dropped. */
+	if (netif_rx(skb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, len);
+}
+
+static int hsk_dev_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void hsk_dev_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+static const struct net_device_ops hsk_netdev_ops = {
+	.ndo_init = hsk_dev_init,
+	.ndo_uninit = hsk_dev_uninit,
+	.ndo_start_xmit = hsk_dev_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+};
+
+static void hsk_dev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &hsk_netdev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->mtu = ETH_DATA_LEN;
+	dev->min_mtu = 68;		/* RFC 791: every host takes 68 */
+	dev->max_mtu = IP_MAX_MTU;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	/* The engine does its own locking; no need for the tx queue lock. */
+	hsk_compat_set_lltx(dev);
+	dev->needs_free_netdev = true;
+}
+
+int hsk_device_init(void)
+{
+	struct net_device *dev;
+	int ret;
+
+	dev = alloc_netdev(0, "hsk0", NET_NAME_PREDICTABLE, hsk_dev_setup);
+	if (!dev)
+		return -ENOMEM;
+	hsk_dev = dev;
+	ret = register_netdev(dev);
+	if (ret)
+		goto err_free;
+	return 0;
+
+err_free:
+	hsk_dev = NULL;
+	free_netdev(dev);
+	return ret;
+}
+
+void hsk_device_exit(void)
+{
+	/* Unregistering waits for transmitters and flushes the backlog. */
+	unregister_netdev(hsk_dev);
+	hsk_dev = NULL;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the files of hsk share: the parsed view of a segment, the knobs,
+ * and each file's entry points.
+ */
+#ifndef _HSK_H
+#define _HSK_H
+
+#undef pr_fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+#include "stats.h"
+
+/* TCP options of one segment, as far as the handshake cares. */
+struct hsk_opts {
+	u32 tsval;
+	u32 tsecr;
+	u16 mss;		/* 0: not sent */
+	u8 wscale;		/* valid with HSK_HAS_WSCALE, clamped to 14 */
+	u8 has;			/* HSK_HAS_* */
+};
+
+enum {
+	HSK_HAS_MSS = BIT(0),
+	HSK_HAS_WSCALE = BIT(1),
+	HSK_HAS_SACK_PERM = BIT(2),
+	HSK_HAS_TS = BIT(3),
+};
+
+/*
+ * One validated segment. Addresses and ports are as on the wire; the
+ * sequence numbers in host order. Built on the stack by hsk_parse() and
+ * valid only while the skb it was parsed from is.
+ */
+struct hsk_seg {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u32 seq;
+	u32 ack_seq;
+	u32 len;		/* payload bytes */
+	u32 end_seq;		/* seq + len + SYN + FIN */
+	u16 window;		/* unscaled, as sent */
+	u8 flags;		/* HSK_TH_* */
+	struct hsk_opts opt;
+};
+
+/* net.hsk.*: written by sysctl, read with READ_ONCE where they matter. */
+struct hsk_knobs {
+	int max_syn_backlog;
+	int somaxconn;
+	int abort_on_overflow;
+	int syncookies;
+	int synack_retries;
+	int syn_retries;
+	int fin_timeout;
+};
+extern struct hsk_knobs hsk_knobs;
+
+/* device.c: hsk0. Lives from hsk_device_init() to hsk_device_exit(). */
+extern struct net_device *hsk_dev;
+int hsk_device_init(void);
+void hsk_device_exit(void);
+void hsk_device_rx(struct sk_buff *skb);
+
+/* input.c */
+enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg);
+int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt);
+bool hsk_input(struct sk_buff *skb);
+
+/* output.c */
+struct hsk_reply {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u32 seq;
+	u32 ack_seq;
+	u16 window;
+	u8 flags;
+};
+void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
+struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
+				  unsigned int optlen);
+void hsk_send_reset(const struct hsk_seg *seg);
+
+/* sysctl.c */
+int hsk_sysctl_init(void);
+void hsk_sysctl_exit(void);
+
+/* chardev.c */
+int hsk_chardev_init(void);
+void hsk_chardev_exit(void);
+
+#endif /* _HSK_H */

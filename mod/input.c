@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything routed into hsk0 arrives here. A packet is validated before a
+ * byte of it is trusted: IPv4 header, lengths against the buffer, both
+ * checksums, TCP header and options. What fails is dropped and counted by
+ * reason; what passes is dispatched as a struct hsk_seg.
+ */
+
+#include "compat.h"
+#include "hsk.h"
+#include "proto.h"
+
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/tcp.h>
+
+/*
+ * Walks the options area. Unknown kinds and known kinds of the wrong size
+ * are skipped, as Linux does; a length of 0 or 1, or one that runs past the
+ * header, makes the segment malformed (-EINVAL), never a read past the end.
+ */
+int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+
+	while (len) {
+		u8 kind = p[0];
+		u8 size;
+
+		if (kind == HSK_OPT_EOL)
+			break;
+		if (kind == HSK_OPT_NOP) {
+			p++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			return -EINVAL;
+		size = p[1];
+		if (size < 2 || size > len)
+			return -EINVAL;
+
+		switch (kind) {
+		case HSK_OPT_MSS:
+			if (size == HSK_OPTLEN_MSS && get_unaligned_be16(p + 2)) {
+				opt->mss = get_unaligned_be16(p + 2);
+				opt->has |= HSK_HAS_MSS;
+			}
+			break;
+		case HSK_OPT_WSCALE:
+			if (size == HSK_OPTLEN_WSCALE) {
+				opt->wscale = min_t(u8, p[2], HSK_MAX_WSCALE);
+				opt->has |= HSK_HAS_WSCALE;
+			}
+			break;
+		case HSK_OPT_SACK_PERM:
+			if (size == HSK_OPTLEN_SACK_PERM)
+				opt->has |= HSK_HAS_SACK_PERM;
+			break;
+		case HSK_OPT_TIMESTAMP:
+			if (size == HSK_OPTLEN_TIMESTAMP) {
+				opt->tsval = get_unaligned_be32(p + 2);
+				opt->tsecr = get_unaligned_be32(p + 6);
+				opt->has |= HSK_HAS_TS;
+			}
+			break;
+		}
+		p += size;
+		len -= size;
+	}
+	return 0;
+}
+
+static bool hsk_bad_addr(__be32 addr)
+{
+	return ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
+	       ipv4_is_zeronet(addr) || ipv4_is_loopback(addr);
+}
+
+static __sum16 hsk_tcp_csum(struct sk_buff *skb, const struct iphdr *iph,
+			unsigned int thoff, unsigned int tcplen)
+{
+	return csum_tcpudp_magic(iph->saddr, iph->daddr, tcplen, IPPROTO_TCP,
+				 skb_checksum(skb, thoff, tcplen, 0));
+}
+
+/*
+ * Validates the packet in @skb and fills @seg. Returns HSK_MIB_InSegs for a
+ * good segment, else the Drop* counter that names what is wrong. May pull
+ * (and so move) the skb's head; @seg is filled from the final one.
+ */
+enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
+{
+	const struct iphdr *iph;
+	const struct tcphdr *th;
+	unsigned int ihl, tot_len, tcplen, doff;
+
+	if (!pskb_may_pull(skb, sizeof(*iph)))
+		return skb->len && (skb->data[0] >> 4) != 4 ?
+		       HSK_MIB_DropIpVersion : HSK_MIB_DropIpHdr;
+	iph = (const struct iphdr *)skb->data;
+	if (iph->version != 4)
+		return HSK_MIB_DropIpVersion;
+	ihl = iph->ihl * 4;
+	if (ihl < HSK_IP_HLEN || !pskb_may_pull(skb, ihl))
+		return HSK_MIB_DropIpHdr;
+	iph = (const struct iphdr *)skb->data;
+	tot_len = ntohs(iph->tot_len);
+	if (tot_len < ihl || tot_len > skb->len)
+		return HSK_MIB_DropIpLen;
+	if (unlikely(ip_fast_csum(iph, iph->ihl)))
+		return HSK_MIB_DropIpCsum;
+	if (ip_is_fragment(iph))
+		return HSK_MIB_DropIpFrag;
+	if (hsk_bad_addr(iph->saddr) || hsk_bad_addr(iph->daddr))
+		return HSK_MIB_DropBadAddr;
+	if (iph->protocol != IPPROTO_TCP)
+		return HSK_MIB_DropNotTcp;
+	/* Bytes past the IP total length are link padding, not payload. */
+	if (pskb_trim(skb, tot_len))
+		return HSK_MIB_DropNoMem;
+
+	tcplen = tot_len - ihl;
+	if (tcplen < HSK_TCP_HLEN || !pskb_may_pull(skb, ihl + HSK_TCP_HLEN))
+		return HSK_MIB_DropTcpHdr;
+	th = (const struct tcphdr *)(skb->data + ihl);
+	doff = th->doff * 4;
+	if (doff < HSK_TCP_HLEN || doff > tcplen ||
+	    !pskb_may_pull(skb, ihl + doff))
+		return HSK_MIB_DropTcpHdr;
+	iph = (const struct iphdr *)skb->data;
+	th = (const struct tcphdr *)(skb->data + ihl);
+
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	    unlikely(hsk_tcp_csum(skb, iph, ihl, tcplen)))
+		return HSK_MIB_DropTcpCsum;
+
+	if (hsk_parse_options((const u8 *)(th + 1), doff - HSK_TCP_HLEN,
+			      &seg->opt))
+		return HSK_MIB_DropTcpOpt;
+
+	seg->saddr = iph->saddr;
+	seg->daddr = iph->daddr;
+	seg->sport = th->source;
+	seg->dport = th->dest;
+	seg->seq = ntohl(th->seq);
+	seg->ack_seq = ntohl(th->ack_seq);
+	seg->window = ntohs(th->window);
+	seg->flags = tcp_flag_byte(th);
+	seg->len = tcplen - doff;
+	seg->end_seq = seg->seq + seg->len + !!(seg->flags & HSK_TH_SYN) +
+		       !!(seg->flags & HSK_TH_FIN);
+	skb_set_network_header(skb, 0);
+	skb_set_transport_header(skb, ihl);
+	return HSK_MIB_InSegs;
+}
+
+/* No listener and no connection yet: every port is closed (RFC 793). */
+static void hsk_dispatch(const struct hsk_seg *seg)
+{
+	if (seg->flags & HSK_TH_RST) {
+		hsk_inc(HSK_MIB_DropRstClosed);
+		return;
+	}
+	hsk_send_reset(seg);
+}
+
+/*
+ * Consumes @skb, a packet the host sent into hsk0. Returns false if it was
+ * dropped as malformed, so the device can count it.
+ */
+bool hsk_input(struct sk_buff *skb)
+{
+	struct hsk_seg seg;
+	enum hsk_mib res;
+
+	res = hsk_parse(skb, &seg);
+	if (unlikely(res != HSK_MIB_InSegs)) {
+		hsk_inc(res);
+		if (res != HSK_MIB_DropNoMem)
+			hsk_inc(HSK_MIB_InErrs);
+		kfree_skb_reason(skb, hsk_stat_drop_reason(res));
+		return false;
+	}
+	hsk_inc(HSK_MIB_InSegs);
+	hsk_dispatch(&seg);
+	consume_skb(skb);
+	return true;
+}
+
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+#include "../kunit/input_test.c"
+#endif

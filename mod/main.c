@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Init and exit order only. Counters and knobs come first so the engine
+ * can use them from its first packet; hsk0 next; /dev/hsk, the way user
+ * space drives the engine, last up and first down.
+ */
+
+#include "hsk.h"
+
+#include <linux/module.h>
+
+static int __init hsk_init(void)
+{
+	int ret;
+
+	ret = hsk_stats_init();
+	if (ret)
+		return ret;
+	ret = hsk_sysctl_init();
+	if (ret)
+		goto err_stats;
+	ret = hsk_device_init();
+	if (ret)
+		goto err_sysctl;
+	ret = hsk_chardev_init();
+	if (ret)
+		goto err_device;
+	pr_info("hsk0 ready\n");
+	return 0;
+
+err_device:
+	hsk_device_exit();
+err_sysctl:
+	hsk_sysctl_exit();
+err_stats:
+	hsk_stats_exit();
+	return ret;
+}
+
+static void __exit hsk_exit(void)
+{
+	hsk_chardev_exit();
+	hsk_device_exit();
+	hsk_sysctl_exit();
+	hsk_stats_exit();
+}
+
+module_init(hsk_init);
+module_exit(hsk_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TCP server handshake engine on hsk0");
+MODULE_AUTHOR("The hsk developers");

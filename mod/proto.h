@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Protocol constants, in one place: TCP header flags and options as they
+ * appear on the wire, and the limits hsk applies to what it parses.
+ */
+#ifndef _HSK_PROTO_H
+#define _HSK_PROTO_H
+
+#include <linux/types.h>
+
+/* Flag bits of byte 13 of the TCP header (RFC 793, RFC 3168). */
+enum {
+	HSK_TH_FIN = 0x01,
+	HSK_TH_SYN = 0x02,
+	HSK_TH_RST = 0x04,
+	HSK_TH_PSH = 0x08,
+	HSK_TH_ACK = 0x10,
+	HSK_TH_URG = 0x20,
+	HSK_TH_ECE = 0x40,
+	HSK_TH_CWR = 0x80,
+};
+
+/* Option kinds and their fixed lengths (RFC 793, 7323, 2018). */
+enum {
+	HSK_OPT_EOL = 0,
+	HSK_OPT_NOP = 1,
+	HSK_OPT_MSS = 2,
+	HSK_OPT_WSCALE = 3,
+	HSK_OPT_SACK_PERM = 4,
+	HSK_OPT_SACK = 5,
+	HSK_OPT_TIMESTAMP = 8,
+};
+
+enum {
+	HSK_OPTLEN_MSS = 4,
+	HSK_OPTLEN_WSCALE = 3,
+	HSK_OPTLEN_SACK_PERM = 2,
+	HSK_OPTLEN_TIMESTAMP = 10,
+};
+
+#define HSK_TCP_HLEN		20	/* TCP header without options */
+#define HSK_TCP_MAX_HLEN	60	/* data offset is 4 bits of words */
+#define HSK_IP_HLEN		20	/* IPv4 header without options */
+#define HSK_MAX_WSCALE		14	/* RFC 7323 2.3: larger shifts are clamped */
+#define HSK_DEFAULT_TTL		64
+
+#endif /* _HSK_PROTO_H */

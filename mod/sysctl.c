@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.hsk.*: the knobs of DESIGN §3. proc_dointvec_minmax refuses a value
+ * out of range with EINVAL and leaves the old one in place.
+ */
+
+#include "compat.h"
+#include "hsk.h"
+
+#include <linux/sysctl.h>
+
+struct hsk_knobs hsk_knobs = {
+	.max_syn_backlog = 1024,
+	.somaxconn = 4096,
+	.abort_on_overflow = 0,
+	.syncookies = 1,
+	.synack_retries = 5,
+	.syn_retries = 6,
+	.fin_timeout = 60,
+};
+
+static int hsk_zero;
+static int hsk_one = 1;
+static int hsk_two = 2;
+static int hsk_max_backlog = 1 << 24;
+static int hsk_max_synack_retries = 255;
+static int hsk_max_syn_retries = 127;
+static int hsk_max_fin_timeout = 600;
+
+#define HSK_KNOB(field, lo, hi) {				\
+	.procname = #field,					\
+	.data = &hsk_knobs.field,				\
+	.maxlen = sizeof(int),					\
+	.mode = 0644,						\
+	.proc_handler = proc_dointvec_minmax,			\
+	.extra1 = lo,						\
+	.extra2 = hi,						\
+}
+
+/* Ends in a sentinel for 6.1; see hsk_compat_register_sysctl(). */
+static struct ctl_table hsk_sysctl_table[] = {
+	HSK_KNOB(max_syn_backlog, &hsk_one, &hsk_max_backlog),
+	HSK_KNOB(somaxconn, &hsk_zero, &hsk_max_backlog),
+	HSK_KNOB(abort_on_overflow, &hsk_zero, &hsk_one),
+	HSK_KNOB(syncookies, &hsk_zero, &hsk_two),
+	HSK_KNOB(synack_retries, &hsk_zero, &hsk_max_synack_retries),
+	HSK_KNOB(syn_retries, &hsk_one, &hsk_max_syn_retries),
+	HSK_KNOB(fin_timeout, &hsk_one, &hsk_max_fin_timeout),
+	{ }
+};
+
+static struct ctl_table_header *hsk_sysctl_header;
+
+int hsk_sysctl_init(void)
+{
+	hsk_sysctl_header =
+		hsk_compat_register_sysctl("net/hsk", hsk_sysctl_table,
+					   ARRAY_SIZE(hsk_sysctl_table) - 1);
+	return hsk_sysctl_header ? 0 : -ENOMEM;
+}
+
+void hsk_sysctl_exit(void)
+{
+	unregister_net_sysctl_table(hsk_sysctl_header);
+}
