@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the closed-port RST rules of RFC 793 and the segment builder
+ * (included by mod/output.c).
+ */
+
+#include <kunit/test.h>
+
+static void hsk_tseg(struct hsk_seg *s, u8 flags, u32 len)
+{
+	memset(s, 0, sizeof(*s));
+	s->saddr = cpu_to_be32(0xc6120007);
+	s->daddr = cpu_to_be32(0x0a4d0002);
+	s->sport = htons(40000);
+	s->dport = htons(80);
+	s->seq = 0xfffffff0;	/* so the ACK arithmetic wraps */
+	s->ack_seq = 0xabcdef01;
+	s->flags = flags;
+	s->len = len;
+	s->end_seq = s->seq + len + !!(flags & HSK_TH_SYN) +
+		     !!(flags & HSK_TH_FIN);
+}
+
+static void hsk_rst_to_syn(struct kunit *test)
+{
+	struct hsk_reply r;
+	struct hsk_seg s;
+
+	hsk_tseg(&s, HSK_TH_SYN, 0);
+	hsk_reset_reply(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_RST | HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, r.seq, 0U);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, 0xfffffff1U);
+	KUNIT_EXPECT_EQ(test, r.window, 0);
+	KUNIT_EXPECT_EQ(test, ntohl(r.saddr), ntohl(s.daddr));
+	KUNIT_EXPECT_EQ(test, ntohl(r.daddr), ntohl(s.saddr));
+	KUNIT_EXPECT_EQ(test, ntohs(r.sport), ntohs(s.dport));
+	KUNIT_EXPECT_EQ(test, ntohs(r.dport), ntohs(s.sport));
+}
+
+static void hsk_rst_without_ack_counts_everything(struct kunit *test)
+{
+	struct hsk_reply r;
+	struct hsk_seg s;
+
+	hsk_tseg(&s, HSK_TH_SYN, 10);
+	hsk_reset_reply(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, 0xfffffff0U + 11);
+
+	hsk_tseg(&s, HSK_TH_SYN | HSK_TH_FIN, 0);
+	hsk_reset_reply(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, 0xfffffff0U + 2);
+
+	hsk_tseg(&s, HSK_TH_FIN, 0);
+	hsk_reset_reply(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, 0xfffffff0U + 1);
+
+	hsk_tseg(&s, 0, 7);
+	hsk_reset_reply(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_RST | HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, 0xfffffff0U + 7);
+}
+
+static void hsk_rst_to_ack(struct kunit *test)
+{
+	static const u8 with_ack[] = {
+		HSK_TH_ACK, HSK_TH_ACK | HSK_TH_FIN, HSK_TH_ACK | HSK_TH_SYN,
+		HSK_TH_ACK | HSK_TH_PSH,
+	};
+	struct hsk_reply r;
+	struct hsk_seg s;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(with_ack); i++) {
+		hsk_tseg(&s, with_ack[i], 5);
+		hsk_reset_reply(&s, &r);
+		KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_RST);
+		KUNIT_EXPECT_EQ(test, r.seq, 0xabcdef01U);
+		KUNIT_EXPECT_EQ(test, r.ack_seq, 0U);
+	}
+}
+
+static void hsk_build_fields(struct kunit *test)
+{
+	static const u8 opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 7 };
+	const struct hsk_reply r = {
+		.saddr = cpu_to_be32(0x0a4d0002),
+		.daddr = cpu_to_be32(0xc6120007),
+		.sport = htons(80),
+		.dport = htons(40000),
+		.seq = 0x01020304,
+		.ack_seq = 0x0a0b0c0d,
+		.window = 4321,
+		.flags = HSK_TH_SYN | HSK_TH_ACK,
+	};
+	struct sk_buff *skb = hsk_build_segment(&r, opts, sizeof(opts));
+	const struct iphdr *iph;
+	const struct tcphdr *th;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, skb->len, 20U + 20 + sizeof(opts));
+	iph = ip_hdr(skb);
+	th = tcp_hdr(skb);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)iph, (void *)skb->data);
+	KUNIT_EXPECT_EQ(test, (int)iph->version, 4);
+	KUNIT_EXPECT_EQ(test, (int)iph->ihl, 5);
+	KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len), skb->len);
+	KUNIT_EXPECT_EQ(test, iph->ttl, HSK_DEFAULT_TTL);
+	KUNIT_EXPECT_EQ(test, ntohs(iph->frag_off), IP_DF);
+	KUNIT_EXPECT_EQ(test, iph->protocol, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, (__force u16)ip_fast_csum(iph, iph->ihl), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(th->source), 80);
+	KUNIT_EXPECT_EQ(test, ntohs(th->dest), 40000);
+	KUNIT_EXPECT_EQ(test, ntohl(th->seq), 0x01020304U);
+	KUNIT_EXPECT_EQ(test, ntohl(th->ack_seq), 0x0a0b0c0dU);
+	KUNIT_EXPECT_EQ(test, (int)th->doff, 7);
+	KUNIT_EXPECT_EQ(test, tcp_flag_byte(th), HSK_TH_SYN | HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, ntohs(th->window), 4321);
+	KUNIT_EXPECT_EQ(test, memcmp(th + 1, opts, sizeof(opts)), 0);
+	KUNIT_EXPECT_EQ(test, (__force u16)csum_tcpudp_magic(iph->saddr, iph->daddr,
+						28, IPPROTO_TCP,
+						csum_partial(th, 28, 0)), 0);
+	/* Room to forward it out of an Ethernet device without a copy. */
+	KUNIT_EXPECT_GE(test, skb_headroom(skb), (unsigned int)LL_MAX_HEADER);
+	kfree_skb(skb);
+}
+
+/* What output builds, input accepts: the two agree on the wire format. */
+static void hsk_build_round_trip(struct kunit *test)
+{
+	struct hsk_reply r;
+	struct sk_buff *skb;
+	struct hsk_seg s, back;
+
+	hsk_tseg(&s, HSK_TH_SYN, 0);
+	hsk_reset_reply(&s, &r);
+	skb = hsk_build_segment(&r, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb->ip_summed = CHECKSUM_NONE;	/* make parse verify it */
+	KUNIT_ASSERT_EQ(test, HSK_MIB_InSegs, hsk_parse(skb, &back));
+	KUNIT_EXPECT_EQ(test, back.flags, HSK_TH_RST | HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, back.seq, 0U);
+	KUNIT_EXPECT_EQ(test, back.ack_seq, s.seq + 1);
+	KUNIT_EXPECT_EQ(test, ntohl(back.saddr), ntohl(s.daddr));
+	KUNIT_EXPECT_EQ(test, ntohs(back.dport), ntohs(s.sport));
+	KUNIT_EXPECT_EQ(test, back.len, 0U);
+	kfree_skb(skb);
+}
+
+static void hsk_send_reset_counts(struct kunit *test)
+{
+	unsigned long rsts = hsk_stat_read(HSK_MIB_OutRsts);
+	unsigned long segs = hsk_stat_read(HSK_MIB_OutSegs);
+	struct hsk_seg s;
+
+	hsk_tseg(&s, HSK_TH_SYN, 0);
+	hsk_send_reset(&s);
+	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_OutRsts), rsts + 1);
+	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_OutSegs), segs + 1);
+}
+
+static struct kunit_case hsk_output_cases[] = {
+	KUNIT_CASE(hsk_rst_to_syn),
+	KUNIT_CASE(hsk_rst_without_ack_counts_everything),
+	KUNIT_CASE(hsk_rst_to_ack),
+	KUNIT_CASE(hsk_build_fields),
+	KUNIT_CASE(hsk_build_round_trip),
+	KUNIT_CASE(hsk_send_reset_counts),
+	{}
+};
+
+static struct kunit_suite hsk_output_suite = {
+	.name = "hsk_output",
+	.test_cases = hsk_output_cases,
+};
+kunit_test_suite(hsk_output_suite);
