@@ -1,24 +1,138 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/hsk: each open() is an unbound handle. The fops' owner pins the
- * module while any handle is open, so rmmod is refused until all close.
+ * /dev/hsk: each open() is an unbound handle; LISTEN makes it a listener,
+ * and ACCEPT hands out connection fds (anonymous inodes). The fops' owner
+ * pins the module while any handle or connection fd is open, so rmmod is
+ * refused until all are closed.
  */
 
+#include "conn.h"
 #include "hsk.h"
+#include "listener.h"
+#include "proto.h"
 #include "uapi/hsk.h"
 
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+
+static const struct file_operations hsk_conn_fops;
 
 static int hsk_chr_open(struct inode *inode, struct file *file)
 {
-	/* Byte streams: no seeking, and reads and writes may run at once. */
+	file->private_data = NULL;	/* unbound until LISTEN */
 	return stream_open(inode, file);
 }
 
 static int hsk_chr_release(struct inode *inode, struct file *file)
 {
+	struct hsk_listener *l = file->private_data;
+
+	if (l)
+		hsk_listener_close(l);
 	return 0;
+}
+
+static long hsk_ioctl_listen(struct file *file, void __user *arg)
+{
+	struct hsk_listener *l;
+	struct hsk_listen req;
+	__be32 addr;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.addr.sin_family != AF_INET || !req.addr.sin_port)
+		return -EINVAL;
+	addr = req.addr.sin_addr.s_addr;
+	if (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
+	    ipv4_is_loopback(addr) || (ipv4_is_zeronet(addr) && addr))
+		return -EINVAL;
+	if (READ_ONCE(file->private_data))
+		return -EISCONN;
+
+	ret = hsk_listener_create(addr, req.addr.sin_port, req.backlog, &l);
+	if (ret)
+		return ret;
+	/* Two LISTENs racing on one handle: the second one loses. */
+	if (cmpxchg(&file->private_data, NULL, l)) {
+		hsk_listener_close(l);
+		return -EISCONN;
+	}
+	return 0;
+}
+
+static void hsk_sin(struct sockaddr_in *sin, __be32 addr, __be16 port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = addr;
+	sin->sin_port = port;
+}
+
+static long hsk_ioctl_accept(struct file *file, void __user *arg)
+{
+	struct hsk_listener *l = READ_ONCE(file->private_data);
+	struct hsk_accept req;
+	struct file *cfile;
+	struct hsk_conn *c;
+	int fd, ret;
+
+	if (!l)
+		return -EINVAL;
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved || req.flags & ~(HSK_ACCEPT_CLOEXEC |
+					  HSK_ACCEPT_NONBLOCK |
+					  HSK_ACCEPT_DONTWAIT))
+		return -EINVAL;
+
+	for (;;) {
+		c = hsk_acceptq_pop(l);
+		if (c)
+			break;
+		if ((file->f_flags & O_NONBLOCK) ||
+		    (req.flags & HSK_ACCEPT_DONTWAIT))
+			return -EAGAIN;
+		/* As accept(2): restarted after SA_RESTART, else EINTR. */
+		ret = wait_event_interruptible_exclusive(l->wait,
+				READ_ONCE(l->acceptq_len));
+		if (ret)
+			return ret;
+	}
+
+	hsk_sin(&req.peer, c->key.raddr, c->key.rport);
+	hsk_sin(&req.local, c->key.laddr, c->key.lport);
+	fd = get_unused_fd_flags(req.flags & HSK_ACCEPT_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0) {
+		ret = fd;
+		goto err_abort;
+	}
+	cfile = anon_inode_getfile("[hsk-conn]", &hsk_conn_fops, c,
+				   O_RDWR | (req.flags & HSK_ACCEPT_NONBLOCK ?
+					     O_NONBLOCK : 0));
+	if (IS_ERR(cfile)) {
+		ret = PTR_ERR(cfile);
+		goto err_fd;
+	}
+	/* From here the file owns the connection; its release closes it. */
+	if (copy_to_user(arg, &req, sizeof(req))) {
+		fput(cfile);
+		put_unused_fd(fd);
+		return -EFAULT;
+	}
+	fd_install(fd, cfile);
+	return fd;
+
+err_fd:
+	put_unused_fd(fd);
+err_abort:
+	hsk_conn_abort(c);
+	hsk_conn_put(c);
+	return ret;
 }
 
 static long hsk_chr_ioctl(struct file *file, unsigned int cmd,
@@ -26,14 +140,25 @@ static long hsk_chr_ioctl(struct file *file, unsigned int cmd,
 {
 	switch (cmd) {
 	case HSK_IOC_LISTEN:
+		return hsk_ioctl_listen(file, (void __user *)arg);
 	case HSK_IOC_ACCEPT:
+		return hsk_ioctl_accept(file, (void __user *)arg);
 	case HSK_IOC_SHUTDOWN:
 	case HSK_IOC_INFO:
-		/* The passive open (LISTEN, ACCEPT) comes next. */
-		return -EOPNOTSUPP;
+		return -ENOTCONN;	/* not a connection */
 	default:
 		return -ENOTTY;
 	}
+}
+
+static __poll_t hsk_chr_poll(struct file *file, poll_table *wait)
+{
+	struct hsk_listener *l = READ_ONCE(file->private_data);
+
+	if (!l)
+		return EPOLLERR;
+	poll_wait(file, &l->wait, wait);
+	return READ_ONCE(l->acceptq_len) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static const struct file_operations hsk_chr_fops = {
@@ -42,6 +167,142 @@ static const struct file_operations hsk_chr_fops = {
 	.release = hsk_chr_release,
 	.unlocked_ioctl = hsk_chr_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.poll = hsk_chr_poll,
+};
+
+/* Connection fds. */
+
+static int hsk_conn_release(struct inode *inode, struct file *file)
+{
+	struct hsk_conn *c = file->private_data;
+
+	/* The data path's orderly close comes later: for now, a RST. */
+	hsk_conn_abort(c);
+	hsk_conn_put(c);
+	return 0;
+}
+
+static bool hsk_conn_readable(struct hsk_conn *c)
+{
+	return !skb_queue_empty_lockless(&c->rxq) || READ_ONCE(c->reset) ||
+	       READ_ONCE(c->state) != HSK_ESTABLISHED;
+}
+
+/*
+ * Readers take c->rmutex, so only one dequeues; softirq only appends, so
+ * the head skb can be copied (and fault) without c->lock held.
+ */
+static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct hsk_conn *c = iocb->ki_filp->private_data;
+	bool nonblock = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+			(iocb->ki_flags & IOCB_NOWAIT);
+	struct sk_buff *skb;
+	ssize_t done = 0;
+	int ret;
+
+	if (!iov_iter_count(to))
+		return 0;
+	ret = mutex_lock_interruptible(&c->rmutex);
+	if (ret)
+		return ret;
+	for (;;) {
+		skb = skb_peek(&c->rxq);
+		if (skb)
+			break;
+		ret = READ_ONCE(c->reset) ? -ECONNRESET : 0;
+		if (ret || READ_ONCE(c->state) != HSK_ESTABLISHED)
+			goto out;
+		ret = -EAGAIN;
+		if (nonblock)
+			goto out;
+		ret = wait_event_interruptible(c->wait, hsk_conn_readable(c));
+		if (ret)
+			goto out;
+	}
+	while (skb && iov_iter_count(to)) {
+		size_t n = min_t(size_t, skb->len - c->rx_off,
+				 iov_iter_count(to));
+
+		if (skb_copy_datagram_iter(skb, c->rx_off, to, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
+		spin_lock_bh(&c->lock);
+		c->rx_off += n;
+		c->rx_bytes -= n;
+		if (c->rx_off == skb->len) {
+			__skb_unlink(skb, &c->rxq);
+			c->rx_off = 0;
+			consume_skb(skb);
+		}
+		skb = skb_peek(&c->rxq);
+		spin_unlock_bh(&c->lock);
+	}
+out:
+	mutex_unlock(&c->rmutex);
+	return done ?: ret;
+}
+
+static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
+{
+	struct hsk_conn *c = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &c->wait, wait);
+	if (!skb_queue_empty_lockless(&c->rxq))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(c->reset))
+		mask |= EPOLLERR | EPOLLHUP;
+	else if (READ_ONCE(c->state) != HSK_ESTABLISHED)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	return mask;
+}
+
+static long hsk_conn_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct hsk_conn *c = file->private_data;
+	struct hsk_info info = { };
+
+	switch (cmd) {
+	case HSK_IOC_INFO:
+		hsk_sin(&info.local, c->key.laddr, c->key.lport);
+		hsk_sin(&info.peer, c->key.raddr, c->key.rport);
+		spin_lock_bh(&c->lock);
+		info.state = c->state;
+		info.snd_una = c->snd_una;
+		info.snd_nxt = c->snd_nxt;
+		info.rcv_nxt = c->rcv_nxt;
+		info.snd_wnd = c->snd_wnd;
+		info.rcv_wnd = HSK_RCVBUF - min_t(u32, c->rx_bytes, HSK_RCVBUF);
+		info.mss = c->mss;
+		info.snd_wscale = c->snd_wscale;
+		info.rcv_wscale = c->rcv_wscale;
+		info.options = c->opts;
+		spin_unlock_bh(&c->lock);
+		if (copy_to_user((void __user *)arg, &info, sizeof(info)))
+			return -EFAULT;
+		return 0;
+	case HSK_IOC_LISTEN:
+	case HSK_IOC_ACCEPT:
+		return -EINVAL;		/* a connection, not a listener */
+	case HSK_IOC_SHUTDOWN:
+		return -EOPNOTSUPP;	/* with the data path */
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations hsk_conn_fops = {
+	.owner = THIS_MODULE,
+	.release = hsk_conn_release,
+	.read_iter = hsk_conn_read_iter,
+	.poll = hsk_conn_poll,
+	.unlocked_ioctl = hsk_conn_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
 };
 
 static struct miscdevice hsk_miscdev = {

@@ -46,6 +46,7 @@ struct hsk_seg {
 	u32 len;		/* payload bytes */
 	u32 end_seq;		/* seq + len + SYN + FIN */
 	u16 window;		/* unscaled, as sent */
+	u16 doff;		/* TCP header bytes */
 	u8 flags;		/* HSK_TH_* */
 	struct hsk_opts opt;
 };
@@ -84,14 +85,27 @@ struct hsk_reply {
 	u16 window;
 	u8 flags;
 };
+struct hsk_tuple;
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen);
+unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o);
 void hsk_send_reset(const struct hsk_seg *seg);
+void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
+void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
+		     const struct hsk_opts *o);
+void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
+		  const struct hsk_opts *o);
+u16 hsk_local_mss(void);
+u32 hsk_ts_now(void);
 
 /* sysctl.c */
 int hsk_sysctl_init(void);
 void hsk_sysctl_exit(void);
+
+/* listener.c */
+struct hsk_listener;
+void hsk_synflood_warn(struct hsk_listener *l, int syncookies);
 
 /* chardev.c */
 int hsk_chardev_init(void);

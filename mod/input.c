@@ -7,8 +7,11 @@
  */
 
 #include "compat.h"
+#include "conn.h"
 #include "hsk.h"
+#include "listener.h"
 #include "proto.h"
+#include "synq.h"
 
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -150,6 +153,7 @@ enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
 	seg->window = ntohs(th->window);
 	seg->flags = tcp_flag_byte(th);
 	seg->len = tcplen - doff;
+	seg->doff = doff;
 	seg->end_seq = seg->seq + seg->len + !!(seg->flags & HSK_TH_SYN) +
 		       !!(seg->flags & HSK_TH_FIN);
 	skb_set_network_header(skb, 0);
@@ -157,14 +161,36 @@ enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
 	return HSK_MIB_InSegs;
 }
 
-/* No listener and no connection yet: every port is closed (RFC 793). */
-static void hsk_dispatch(const struct hsk_seg *seg)
+/*
+ * Connection, then half-open entry, then listener; with none of them the
+ * port is closed (RFC 793): a RST for everything but a RST.
+ */
+static void hsk_dispatch(struct sk_buff *skb, const struct hsk_seg *seg)
 {
-	if (seg->flags & HSK_TH_RST) {
-		hsk_inc(HSK_MIB_DropRstClosed);
-		return;
+	struct hsk_listener *l;
+	struct hsk_tuple t;
+	struct hsk_conn *c;
+	struct hsk_req *req;
+
+	hsk_tuple_from_seg(&t, seg);
+	rcu_read_lock();
+	c = hsk_conn_lookup(&t);
+	if (c && hsk_conn_rcv(c, skb, seg))
+		goto out;
+	req = hsk_req_lookup(&t);
+	if (req && hsk_req_rcv(req, skb, seg, jiffies))
+		goto out;
+	l = hsk_listener_lookup(seg->daddr, seg->dport);
+	if (l) {
+		hsk_listener_rcv(l, skb, seg);
+		goto out;
 	}
-	hsk_send_reset(seg);
+	if (seg->flags & HSK_TH_RST)
+		hsk_inc(HSK_MIB_DropRstClosed);
+	else
+		hsk_send_reset(seg);
+out:
+	rcu_read_unlock();
 }
 
 /*
@@ -185,7 +211,7 @@ bool hsk_input(struct sk_buff *skb)
 		return false;
 	}
 	hsk_inc(HSK_MIB_InSegs);
-	hsk_dispatch(&seg);
+	hsk_dispatch(skb, &seg);
 	consume_skb(skb);
 	return true;
 }

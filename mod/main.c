@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Init and exit order only. Counters and knobs come first so the engine
- * can use them from its first packet; hsk0 next; /dev/hsk, the way user
- * space drives the engine, last up and first down.
+ * can use them from its first packet; then the keys and the tables a
+ * segment is looked up in; hsk0 next, which feeds the engine; /dev/hsk,
+ * the way user space drives it, last up and first down.
  */
 
+#include "conn.h"
+#include "cookie.h"
 #include "hsk.h"
+#include "listener.h"
+#include "synq.h"
 
 #include <linux/module.h>
 
@@ -19,9 +24,21 @@ static int __init hsk_init(void)
 	ret = hsk_sysctl_init();
 	if (ret)
 		goto err_stats;
-	ret = hsk_device_init();
+	ret = hsk_cookie_init();
 	if (ret)
 		goto err_sysctl;
+	ret = hsk_listeners_init();
+	if (ret)
+		goto err_sysctl;
+	ret = hsk_synq_init();
+	if (ret)
+		goto err_listeners;
+	ret = hsk_conns_init();
+	if (ret)
+		goto err_synq;
+	ret = hsk_device_init();
+	if (ret)
+		goto err_conns;
 	ret = hsk_chardev_init();
 	if (ret)
 		goto err_device;
@@ -30,6 +47,12 @@ static int __init hsk_init(void)
 
 err_device:
 	hsk_device_exit();
+err_conns:
+	hsk_conns_exit();
+err_synq:
+	hsk_synq_exit();
+err_listeners:
+	hsk_listeners_exit();
 err_sysctl:
 	hsk_sysctl_exit();
 err_stats:
@@ -41,6 +64,9 @@ static void __exit hsk_exit(void)
 {
 	hsk_chardev_exit();
 	hsk_device_exit();
+	hsk_conns_exit();
+	hsk_synq_exit();
+	hsk_listeners_exit();
 	hsk_sysctl_exit();
 	hsk_stats_exit();
 }

@@ -4,8 +4,10 @@
  * software, and handed to the host stack as if received on hsk0.
  */
 
+#include "compat.h"
 #include "hsk.h"
 #include "proto.h"
+#include "tables.h"
 
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -110,6 +112,108 @@ void hsk_send_reset(const struct hsk_seg *seg)
 		return;
 	}
 	hsk_send(skb, true);
+}
+
+/* Sends a RST|ACK on connection @t, as Linux's active reset does. */
+void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack)
+{
+	const struct hsk_reply r = {
+		.saddr = t->laddr,
+		.daddr = t->raddr,
+		.sport = t->lport,
+		.dport = t->rport,
+		.seq = seq,
+		.ack_seq = ack,
+		.flags = HSK_TH_RST | HSK_TH_ACK,
+	};
+	struct sk_buff *skb = hsk_build_segment(&r, NULL, 0);
+
+	if (!skb) {
+		hsk_inc(HSK_MIB_DropNoMem);
+		return;
+	}
+	hsk_send(skb, true);
+}
+
+/*
+ * Options in the order Linux writes them, each word aligned: MSS, then
+ * NOP NOP TS (hsk offers no SACK yet), then NOP WS. Returns the length.
+ */
+unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
+{
+	u8 *start = p;
+
+	if (o->has & HSK_HAS_MSS) {
+		*p++ = HSK_OPT_MSS;
+		*p++ = HSK_OPTLEN_MSS;
+		put_unaligned_be16(o->mss, p);
+		p += 2;
+	}
+	if (o->has & HSK_HAS_TS) {
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_TIMESTAMP;
+		*p++ = HSK_OPTLEN_TIMESTAMP;
+		put_unaligned_be32(o->tsval, p);
+		put_unaligned_be32(o->tsecr, p + 4);
+		p += 8;
+	}
+	if (o->has & HSK_HAS_WSCALE) {
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_WSCALE;
+		*p++ = HSK_OPTLEN_WSCALE;
+		*p++ = o->wscale;
+	}
+	return p - start;
+}
+
+static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
+			  u8 flags, u16 window, const struct hsk_opts *o)
+{
+	const struct hsk_reply r = {
+		.saddr = t->laddr,
+		.daddr = t->raddr,
+		.sport = t->lport,
+		.dport = t->rport,
+		.seq = seq,
+		.ack_seq = ack,
+		.window = window,
+		.flags = flags,
+	};
+	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
+	struct sk_buff *skb;
+
+	skb = hsk_build_segment(&r, opts, hsk_write_options(opts, o));
+	if (!skb) {
+		hsk_inc(HSK_MIB_DropNoMem);
+		return;
+	}
+	hsk_send(skb, false);
+}
+
+void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
+		     const struct hsk_opts *o)
+{
+	hsk_send_opts(t, iss, ack, HSK_TH_SYN | HSK_TH_ACK, HSK_SYNACK_WINDOW,
+		      o);
+}
+
+void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
+		  const struct hsk_opts *o)
+{
+	hsk_send_opts(t, seq, ack, HSK_TH_ACK, window, o);
+}
+
+/* What we can take per segment: hsk0's MTU less IPv4 and TCP headers. */
+u16 hsk_local_mss(void)
+{
+	return READ_ONCE(hsk_dev->mtu) - HSK_IP_TCP_HLEN;
+}
+
+/* The TCP timestamp clock: milliseconds (RFC 7323 allows 1 ms to 1 s). */
+u32 hsk_ts_now(void)
+{
+	return (u32)ktime_to_ms(ktime_get());
 }
 
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)

@@ -6,6 +6,7 @@
 #ifndef _HSK_PROTO_H
 #define _HSK_PROTO_H
 
+#include <linux/jiffies.h>
 #include <linux/types.h>
 
 /* Flag bits of byte 13 of the TCP header (RFC 793, RFC 3168). */
@@ -43,5 +44,13 @@ enum {
 #define HSK_IP_HLEN		20	/* IPv4 header without options */
 #define HSK_MAX_WSCALE		14	/* RFC 7323 2.3: larger shifts are clamped */
 #define HSK_DEFAULT_TTL		64
+#define HSK_DEFAULT_MSS		536	/* RFC 1122 4.2.2.6: no MSS option */
+#define HSK_IP_TCP_HLEN		40	/* MSS = MTU - this */
+
+#define HSK_SYNACK_TIMEOUT	HZ		/* RFC 6298 initial RTO */
+#define HSK_RTO_MAX		(120 * HZ)	/* Linux's TCP_RTO_MAX */
+#define HSK_SYNACK_WINDOW	65535U	/* a SYN-ACK's window is never scaled */
+#define HSK_RCVBUF		(4U << 20)	/* per connection */
+#define HSK_RCV_WSCALE		7	/* covers HSK_RCVBUF, as Linux picks */
 
 #endif /* _HSK_PROTO_H */

@@ -27,7 +27,22 @@
 	X(DropTcpCsum, TCP_CSUM)					\
 	X(DropTcpOpt, PKT_TOO_SMALL)	/* option length 0, 1 or overrun */ \
 	X(DropRstClosed, NO_SOCKET)	/* RST to a closed port: no answer */ \
-	X(DropNoMem, NOMEM)		/* no skb for a reply */
+	X(DropNoMem, NOMEM)		/* no memory for a reply or entry */ \
+	X(ListenDiscards, NOT_SPECIFIED) /* RST, SYN+FIN, no SYN/ACK at a listener */ \
+	X(ListenOverflows, NOT_SPECIFIED)				\
+	X(ListenDrops, NOT_SPECIFIED)					\
+	X(TCPReqQFullDoCookies, NOT_SPECIFIED)				\
+	X(TCPReqQFullDrop, NOT_SPECIFIED)				\
+	X(SyncookiesSent, NOT_SPECIFIED)				\
+	X(SyncookiesRecv, NOT_SPECIFIED)				\
+	X(SyncookiesFailed, NOT_SPECIFIED)				\
+	X(EmbryonicRsts, NOT_SPECIFIED)					\
+	X(PassiveOpens, NOT_SPECIFIED)					\
+	X(AttemptFails, NOT_SPECIFIED)					\
+	X(PAWSEstab, NOT_SPECIFIED)					\
+	X(TCPTimeouts, NOT_SPECIFIED)	/* SYN-ACK timer firings */	\
+	X(TCPSynRetrans, NOT_SPECIFIED)	/* SYN-ACKs sent again */	\
+	X(TCPChallengeACK, NOT_SPECIFIED) /* RFC 5961 */
 
 #define HSK_MIB_ENUM(name, reason) HSK_MIB_##name,
 enum hsk_mib {

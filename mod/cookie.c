@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SYN cookies, laid out as Linux lays out IPv4 cookies (syncookies.c):
+ *
+ *   ISN = H(k0; 0) + client ISN + (c << 24) + ((H(k1; c) + m) mod 2^24)
+ *
+ * with H a keyed SipHash of the 4-tuple and x, c a minute counter and m the
+ * index of the client's MSS in hsk_mss_table. A cookie is good for two
+ * counter ticks. When the client sends timestamps, window scale, SACK and
+ * ECN ride in the low 6 bits of our TSval: [5] ECN, [4] SACK, [3:0] window
+ * scale (0xf: none). hsk offers neither SACK nor ECN yet, so a TSecr that
+ * claims either is refused. Time is the caller's @now.
+ */
+
+#include "conn.h"
+#include "cookie.h"
+#include "hsk.h"
+#include "listener.h"
+#include "proto.h"
+
+#include <linux/siphash.h>
+#include <net/tcp.h>
+
+#define HSK_COOKIE_BITS		24
+#define HSK_COOKIE_MASK		((1U << HSK_COOKIE_BITS) - 1)
+#define HSK_COOKIE_MAX_AGE	2	/* counter ticks */
+#define HSK_COOKIE_TICK		(60 * HZ)
+
+#define HSK_TS_OPT_BITS		6
+#define HSK_TS_OPT_MASK		((1U << HSK_TS_OPT_BITS) - 1)
+#define HSK_TS_WSCALE_NONE	0xf
+#define HSK_TS_SACK		BIT(4)
+#define HSK_TS_ECN		BIT(5)
+
+/* From "An Analysis of TCP Maximum Segment Sizes" (2011), as Linux. */
+static const u16 hsk_mss_table[] = { 536, 1300, 1440, 1460 };
+
+/* Drawn from the kernel's random pool at load, never rotated. */
+static siphash_key_t hsk_cookie_keys[2];
+
+static u32 hsk_cookie_hash(const struct hsk_tuple *t, u32 count, int k)
+{
+	return siphash_4u32((__force u32)t->raddr, (__force u32)t->laddr,
+			    (__force u32)t->rport << 16 |
+			    (__force u32)t->lport, count,
+			    &hsk_cookie_keys[k]);
+}
+
+static u32 hsk_cookie_count(unsigned long now)
+{
+	return (u32)(now / HSK_COOKIE_TICK);
+}
+
+/* The ISN of a cookie SYN-ACK to a SYN with sequence @seq. */
+u32 hsk_cookie_isn(const struct hsk_tuple *t, u32 seq, u16 mss,
+		   unsigned long now)
+{
+	u32 count = hsk_cookie_count(now);
+	u32 m;
+
+	for (m = ARRAY_SIZE(hsk_mss_table) - 1; m; m--)
+		if (mss >= hsk_mss_table[m])
+			break;
+	return hsk_cookie_hash(t, 0, 0) + seq + (count << HSK_COOKIE_BITS) +
+	       ((hsk_cookie_hash(t, count, 1) + m) & HSK_COOKIE_MASK);
+}
+
+/*
+ * @seq and @ack as in the ACK that returns the cookie. Returns the MSS
+ * table value, or -EINVAL for a forged, mangled or expired cookie.
+ */
+int hsk_cookie_check(const struct hsk_tuple *t, u32 seq, u32 ack,
+		     unsigned long now)
+{
+	u32 count = hsk_cookie_count(now);
+	u32 v = (ack - 1) - hsk_cookie_hash(t, 0, 0) - (seq - 1);
+	u32 diff = (count - (v >> HSK_COOKIE_BITS)) & 0xff;
+	u32 m;
+
+	if (diff >= HSK_COOKIE_MAX_AGE)
+		return -EINVAL;
+	m = (v - hsk_cookie_hash(t, count - diff, 1)) & HSK_COOKIE_MASK;
+	if (m >= ARRAY_SIZE(hsk_mss_table))
+		return -EINVAL;
+	return hsk_mss_table[m];
+}
+
+/* Our TSval in a cookie SYN-ACK: never ahead of @ts_now. */
+u32 hsk_cookie_tsval(u32 ts_now, int wscale, bool sack, bool ecn)
+{
+	u32 opts = wscale < 0 ? HSK_TS_WSCALE_NONE : wscale;
+	u32 ts;
+
+	if (sack)
+		opts |= HSK_TS_SACK;
+	if (ecn)
+		opts |= HSK_TS_ECN;
+	ts = (ts_now & ~HSK_TS_OPT_MASK) | opts;
+	if (after(ts, ts_now))
+		ts -= 1U << HSK_TS_OPT_BITS;
+	return ts;
+}
+
+/* Fills @ck's options from the TSecr of the cookie ACK. */
+int hsk_cookie_decode_ts(u32 tsecr, struct hsk_cookie *ck)
+{
+	u32 opts = tsecr & HSK_TS_OPT_MASK;
+	u32 ws = opts & HSK_TS_WSCALE_NONE;
+
+	ck->sack = opts & HSK_TS_SACK;
+	ck->ecn = opts & HSK_TS_ECN;
+	/* Features hsk does not offer cannot come back in a cookie. */
+	if (ck->sack || ck->ecn)
+		return -EINVAL;
+	if (ws == HSK_TS_WSCALE_NONE) {
+		ck->ws = false;
+	} else {
+		if (ws > HSK_MAX_WSCALE)
+			return -EINVAL;
+		ck->ws = true;
+		ck->wscale = ws;
+	}
+	return 0;
+}
+
+/*
+ * A SYN-ACK that keeps no state. Without timestamps the options cannot be
+ * remembered, so only MSS is offered, as Linux does.
+ */
+void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg)
+{
+	unsigned long now = jiffies;
+	struct hsk_opts o = { .mss = hsk_local_mss(), .has = HSK_HAS_MSS };
+	struct hsk_tuple t;
+	u32 iss;
+
+	hsk_tuple_from_seg(&t, seg);
+	iss = hsk_cookie_isn(&t, seg->seq,
+			     seg->opt.has & HSK_HAS_MSS ? seg->opt.mss :
+							  HSK_DEFAULT_MSS,
+			     now);
+	if (seg->opt.has & HSK_HAS_TS) {
+		bool ws = seg->opt.has & HSK_HAS_WSCALE;
+
+		o.has |= HSK_HAS_TS;
+		o.tsval = hsk_cookie_tsval(hsk_ts_now(),
+					   ws ? seg->opt.wscale : -1,
+					   false, false);
+		o.tsecr = seg->opt.tsval;
+		if (ws) {
+			o.has |= HSK_HAS_WSCALE;
+			o.wscale = HSK_RCV_WSCALE;
+		}
+	}
+	hsk_inc(HSK_MIB_SyncookiesSent);
+	hsk_send_synack(&t, iss, seg->seq + 1, &o);
+}
+
+/*
+ * A bare ACK at listener @l: a good cookie opens a connection (accept
+ * queue rules apply), anything else is answered with RST.
+ */
+void hsk_cookie_ack(struct hsk_listener *l, struct sk_buff *skb,
+		    const struct hsk_seg *seg)
+{
+	struct hsk_cookie ck = { };
+	struct hsk_tuple t;
+	struct hsk_conn *c;
+	int mss;
+
+	hsk_tuple_from_seg(&t, seg);
+	mss = hsk_cookie_check(&t, seg->seq, seg->ack_seq, jiffies);
+	if (mss > 0 && (seg->opt.has & HSK_HAS_TS)) {
+		ck.ts = true;
+		ck.ts_recent = seg->opt.tsval;
+		if (hsk_cookie_decode_ts(seg->opt.tsecr, &ck))
+			mss = -EINVAL;
+	}
+	if (mss < 0) {
+		hsk_inc(HSK_MIB_SyncookiesFailed);
+		hsk_send_reset(seg);
+		return;
+	}
+	hsk_inc(HSK_MIB_SyncookiesRecv);
+	ck.mss = mss;
+
+	spin_lock(&l->lock);
+	if (l->dead) {
+		spin_unlock(&l->lock);
+		hsk_send_reset(seg);
+		return;
+	}
+	if (hsk_acceptq_full(l)) {
+		/* No state to retry from: the client will time out or RST. */
+		hsk_listener_drop(l, true);
+		goto out;
+	}
+	c = hsk_conn_from_cookie(&t, &ck, skb, seg);
+	if (IS_ERR(c)) {
+		if (PTR_ERR(c) == -ENOMEM)
+			hsk_inc(HSK_MIB_DropNoMem);
+		hsk_listener_drop(l, false);
+		goto out;
+	}
+	hsk_acceptq_add(l, c);
+	hsk_inc(HSK_MIB_PassiveOpens);
+out:
+	spin_unlock(&l->lock);
+}
+
+int hsk_cookie_init(void)
+{
+	get_random_bytes(hsk_cookie_keys, sizeof(hsk_cookie_keys));
+	return 0;
+}
+
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+#include "../kunit/cookie_test.c"
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listeners: the table LISTEN binds into, backlog clamping, the accept
+ * queue, and what a segment that matches only a listener gets (RFC 793
+ * LISTEN state, with Linux's counters).
+ */
+
+#include "conn.h"
+#include "cookie.h"
+#include "hsk.h"
+#include "listener.h"
+#include "proto.h"
+#include "synq.h"
+
+#include <linux/slab.h>
+
+static struct rhashtable hsk_listeners;
+
+static const struct rhashtable_params hsk_listener_params = {
+	.key_len = sizeof(struct hsk_lkey),
+	.key_offset = offsetof(struct hsk_listener, key),
+	.head_offset = offsetof(struct hsk_listener, node),
+	.automatic_shrinking = true,
+};
+
+/* The caller holds rcu_read_lock(); a specific address beats the wildcard. */
+struct hsk_listener *hsk_listener_lookup(__be32 addr, __be16 port)
+{
+	struct hsk_lkey key = { .addr = addr, .port = port };
+	struct hsk_listener *l;
+
+	l = rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
+	if (l)
+		return l;
+	key.addr = 0;
+	return rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
+}
+
+/*
+ * B of DESIGN §3: min(backlog, somaxconn), a negative backlog meaning
+ * somaxconn. somaxconn is read now, so a change applies to the next SYN.
+ */
+unsigned int hsk_listener_max_backlog(const struct hsk_listener *l)
+{
+	unsigned int somaxconn = READ_ONCE(hsk_knobs.somaxconn);
+
+	if (l->backlog < 0)
+		return somaxconn;
+	return min_t(unsigned int, l->backlog, somaxconn);
+}
+
+/* Full when longer than B, so it holds B + 1, as Linux's does. */
+bool hsk_acceptq_full(const struct hsk_listener *l)
+{
+	return READ_ONCE(l->acceptq_len) > hsk_listener_max_backlog(l);
+}
+
+void hsk_listener_drop(struct hsk_listener *l, bool overflow)
+{
+	if (overflow) {
+		hsk_inc(HSK_MIB_ListenOverflows);
+		atomic_long_inc(&l->overflows);
+	}
+	hsk_inc(HSK_MIB_ListenDrops);
+	atomic_long_inc(&l->drops);
+}
+
+/*
+ * Once per listener, and never when cookies are the rule rather than the
+ * fallback (syncookies=2), as Linux's tcp_syn_flood_action.
+ */
+void hsk_synflood_warn(struct hsk_listener *l, int syncookies)
+{
+	if (syncookies == 2 || READ_ONCE(l->synflood_warned))
+		return;
+	WRITE_ONCE(l->synflood_warned, true);
+	net_info_ratelimited("possible SYN flooding on port %pI4:%u. %s.\n",
+			     &l->key.addr, ntohs(l->key.port),
+			     syncookies ? "Sending cookies" : "Dropping request");
+}
+
+static void hsk_listener_timer(struct timer_list *t)
+{
+	struct hsk_listener *l = from_timer(l, t, timer);
+
+	hsk_synq_run(l, jiffies);
+}
+
+int hsk_listener_create(__be32 addr, __be16 port, int backlog,
+			struct hsk_listener **out)
+{
+	struct hsk_listener *l;
+	int i, ret;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	l->key.addr = addr;
+	l->key.port = port;
+	l->backlog = backlog;
+	spin_lock_init(&l->lock);
+	INIT_LIST_HEAD(&l->acceptq);
+	for (i = 0; i < HSK_TQ_LEVELS; i++)
+		INIT_LIST_HEAD(&l->tq[i]);
+	timer_setup(&l->timer, hsk_listener_timer, 0);
+	init_waitqueue_head(&l->wait);
+
+	ret = rhashtable_lookup_insert_fast(&hsk_listeners, &l->node,
+					    hsk_listener_params);
+	if (ret) {
+		kfree(l);
+		return ret == -EEXIST ? -EADDRINUSE : ret;
+	}
+	*out = l;
+	return 0;
+}
+
+/*
+ * Unhashes @l, then resets and frees its half-open entries and the
+ * connections nobody accepted. Segments already past the lookup see dead
+ * under the lock and treat the port as closed.
+ */
+void hsk_listener_close(struct hsk_listener *l)
+{
+	struct hsk_conn *c;
+
+	rhashtable_remove_fast(&hsk_listeners, &l->node, hsk_listener_params);
+
+	spin_lock_bh(&l->lock);
+	l->dead = true;
+	spin_unlock_bh(&l->lock);
+	timer_shutdown_sync(&l->timer);
+
+	hsk_synq_flush(l);
+	while ((c = hsk_acceptq_pop(l))) {
+		hsk_conn_abort(c);
+		hsk_conn_put(c);
+	}
+	kfree_rcu(l, rcu);
+}
+
+/* Takes the caller's reference to @c; wakes ACCEPT and poll. */
+void hsk_acceptq_add(struct hsk_listener *l, struct hsk_conn *c)
+{
+	lockdep_assert_held(&l->lock);
+	list_add_tail(&c->accept_node, &l->acceptq);
+	WRITE_ONCE(l->acceptq_len, l->acceptq_len + 1);
+	wake_up_interruptible(&l->wait);
+}
+
+/* The oldest connection, with the queue's reference, or NULL. */
+struct hsk_conn *hsk_acceptq_pop(struct hsk_listener *l)
+{
+	struct hsk_conn *c;
+
+	spin_lock_bh(&l->lock);
+	c = list_first_entry_or_null(&l->acceptq, struct hsk_conn,
+				     accept_node);
+	if (c) {
+		list_del_init(&c->accept_node);
+		WRITE_ONCE(l->acceptq_len, l->acceptq_len - 1);
+	}
+	spin_unlock_bh(&l->lock);
+	return c;
+}
+
+/*
+ * A segment that matched a listener and nothing else, in LISTEN: an ACK is
+ * answered with RST, a RST is ignored, a SYN opens, the rest is dropped
+ * (RFC 793 p. 65; Linux's tcp_rcv_state_process). The caller holds RCU.
+ */
+void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
+		      const struct hsk_seg *seg)
+{
+	if (seg->flags & HSK_TH_RST) {
+		hsk_inc(HSK_MIB_ListenDiscards);
+		return;
+	}
+	if (seg->flags & HSK_TH_ACK) {
+		/* A bare ACK may carry a cookie; with cookies off, RST. */
+		if (!(seg->flags & HSK_TH_SYN) && READ_ONCE(hsk_knobs.syncookies))
+			hsk_cookie_ack(l, skb, seg);
+		else
+			hsk_send_reset(seg);
+		return;
+	}
+	if (!(seg->flags & HSK_TH_SYN) || (seg->flags & HSK_TH_FIN)) {
+		hsk_inc(HSK_MIB_ListenDiscards);
+		return;
+	}
+	hsk_syn_rcv(l, seg, jiffies);
+}
+
+int hsk_listeners_init(void)
+{
+	return rhashtable_init(&hsk_listeners, &hsk_listener_params);
+}
+
+/* Every listener belongs to an open file, which pins the module. */
+void hsk_listeners_exit(void)
+{
+	rhashtable_destroy(&hsk_listeners);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HSK_LISTENER_H
+#define _HSK_LISTENER_H
+
+#include <linux/list.h>
+#include <linux/rhashtable.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+
+#include "tables.h"
+
+/*
+ * SYN-ACK timeouts 1, 2, 4 ... s, at most 120 s: one FIFO per timeout
+ * length, so each stays sorted by expiry with O(1) inserts; the last holds
+ * every entry whose timeout has reached the cap.
+ */
+#define HSK_TQ_LEVELS	8
+
+struct hsk_lkey {
+	__be32 addr;		/* 0: any address */
+	__be16 port;
+	u16 zero;		/* padding, always 0: part of the hashed key */
+};
+
+struct hsk_listener {
+	struct rhash_head node;		/* in hsk_listeners, by key */
+	struct hsk_lkey key;
+	int backlog;			/* as given at LISTEN; < 0: somaxconn */
+
+	/*
+	 * Protects the accept queue, the half-open timer queues, qlen and
+	 * young's writers, and dead. Taken from softirq and process context.
+	 */
+	spinlock_t lock;
+	bool dead;			/* closing: no new entries */
+	bool synflood_warned;
+	struct list_head acceptq;	/* struct hsk_conn, oldest first */
+	unsigned int acceptq_len;	/* read locklessly with READ_ONCE */
+	struct list_head tq[HSK_TQ_LEVELS];	/* struct hsk_req */
+	unsigned int qlen;		/* half-open entries */
+	unsigned int young;		/* of which never timed out */
+	struct timer_list timer;	/* the earliest head of tq[] */
+
+	wait_queue_head_t wait;		/* ACCEPT and poll */
+	atomic_long_t drops;		/* ListenDrops for this listener */
+	atomic_long_t overflows;	/* ListenOverflows for this listener */
+	struct rcu_head rcu;
+};
+
+struct hsk_seg;
+struct sk_buff;
+struct hsk_conn;
+
+int hsk_listeners_init(void);
+void hsk_listeners_exit(void);
+struct hsk_listener *hsk_listener_lookup(__be32 addr, __be16 port);
+int hsk_listener_create(__be32 addr, __be16 port, int backlog,
+			struct hsk_listener **out);
+void hsk_listener_close(struct hsk_listener *l);
+unsigned int hsk_listener_max_backlog(const struct hsk_listener *l);
+bool hsk_acceptq_full(const struct hsk_listener *l);
+void hsk_listener_drop(struct hsk_listener *l, bool overflow);
+void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
+		      const struct hsk_seg *seg);
+void hsk_acceptq_add(struct hsk_listener *l, struct hsk_conn *c);
+struct hsk_conn *hsk_acceptq_pop(struct hsk_listener *l);
+
+#endif /* _HSK_LISTENER_H */

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The half-open (SYN) queue: entries made by a SYN, the SYN-ACK and its
+ * retransmission, the third ACK (Linux's tcp_check_req order), expiry and
+ * Linux's young/old pruning. Time is the caller's @now (jiffies), so KUnit
+ * can drive the clock.
+ *
+ * Locking: hsk_reqs is looked up under RCU. Everything else about an entry
+ * (its timer queue link, its flags, the listener's qlen and young) changes
+ * under its listener's lock; an entry is unlinked and marked DEAD under that
+ * lock, and freed after an RCU grace period.
+ */
+
+#include "conn.h"
+#include "cookie.h"
+#include "hsk.h"
+#include "listener.h"
+#include "proto.h"
+#include "synq.h"
+
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <net/tcp.h>
+
+static struct rhashtable hsk_reqs;
+static struct kmem_cache *hsk_req_cache;
+static siphash_key_t hsk_isn_key;
+
+static const struct rhashtable_params hsk_req_params = {
+	.key_len = sizeof(struct hsk_tuple),
+	.key_offset = offsetof(struct hsk_req, key),
+	.head_offset = offsetof(struct hsk_req, node),
+	.automatic_shrinking = true,
+};
+
+/* The caller holds rcu_read_lock(). */
+struct hsk_req *hsk_req_lookup(const struct hsk_tuple *t)
+{
+	return rhashtable_lookup(&hsk_reqs, t, hsk_req_params);
+}
+
+/* SYN-ACK timeout after @num_timeout firings: 1 s << n, at most 120 s. */
+unsigned long hsk_synq_timeout(unsigned int num_timeout)
+{
+	if (num_timeout >= HSK_TQ_LEVELS - 1)
+		return HSK_RTO_MAX;
+	return min_t(unsigned long, HSK_SYNACK_TIMEOUT << num_timeout,
+		     HSK_RTO_MAX);
+}
+
+/*
+ * Linux's young/old pruning (reqsk_timer_handler): once the queue is more
+ * than half full, each halving of the young share costs old entries one
+ * retry, down to 2. "Half full" is against max_syn_backlog, hsk's bound.
+ */
+unsigned int hsk_synq_retries(unsigned int qlen, unsigned int young,
+			      unsigned int max_syn_backlog,
+			      unsigned int retries)
+{
+	unsigned int thresh;
+
+	if (qlen * 2 <= max(8U, max_syn_backlog))
+		return retries;
+	thresh = young * 2;
+	while (retries > 2 && qlen >= thresh) {
+		retries--;
+		thresh *= 2;
+	}
+	return retries;
+}
+
+/* RFC 6528: a keyed hash of the 4-tuple plus a 4 µs clock. */
+static u32 hsk_isn(const struct hsk_tuple *t)
+{
+	u32 hash = siphash_3u32((__force u32)t->laddr, (__force u32)t->raddr,
+				(__force u32)t->lport << 16 |
+				(__force u32)t->rport, &hsk_isn_key);
+
+	return hash + (u32)(ktime_get_ns() >> 6);
+}
+
+static void hsk_req_send_synack(const struct hsk_req *req)
+{
+	struct hsk_opts o = {
+		.mss = hsk_local_mss(),
+		.has = HSK_HAS_MSS,
+	};
+
+	if (req->flags & HSK_REQ_WS) {
+		o.has |= HSK_HAS_WSCALE;
+		o.wscale = HSK_RCV_WSCALE;
+	}
+	if (req->flags & HSK_REQ_TS) {
+		o.has |= HSK_HAS_TS;
+		o.tsval = hsk_ts_now();
+		o.tsecr = req->ts_recent;
+	}
+	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o);
+}
+
+static unsigned int hsk_tq_level(unsigned int num_timeout)
+{
+	return min_t(unsigned int, num_timeout, HSK_TQ_LEVELS - 1);
+}
+
+/* (Re)queues @req to fire at now + its current timeout. */
+static void hsk_req_arm(struct hsk_listener *l, struct hsk_req *req,
+			unsigned long now)
+{
+	unsigned long expires = now + hsk_synq_timeout(req->num_timeout);
+
+	lockdep_assert_held(&l->lock);
+	req->expires = (u32)expires;
+	list_move_tail(&req->tlist, &l->tq[hsk_tq_level(req->num_timeout)]);
+	timer_reduce(&l->timer, expires);
+}
+
+/* Unlinks @req from the table and its queue; it is freed after RCU. */
+static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req)
+{
+	lockdep_assert_held(&l->lock);
+	req->flags |= HSK_REQ_DEAD;
+	rhashtable_remove_fast(&hsk_reqs, &req->node, hsk_req_params);
+	list_del(&req->tlist);
+	l->qlen--;
+	if (!req->num_timeout)
+		l->young--;
+	kfree_rcu(req, rcu);
+}
+
+/*
+ * A SYN for listener @l, DESIGN §4 steps 1 to 3. The caller holds RCU.
+ */
+void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
+		 unsigned long now)
+{
+	int syncookies = READ_ONCE(hsk_knobs.syncookies);
+	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
+	struct hsk_req *req;
+
+	if (syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen) {
+		if (syncookies) {
+			hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
+		} else {
+			hsk_inc(HSK_MIB_TCPReqQFullDrop);
+			hsk_listener_drop(l, false);
+		}
+		hsk_synflood_warn(l, syncookies);
+		if (hsk_acceptq_full(l)) {
+			hsk_listener_drop(l, true);
+			return;
+		}
+		if (syncookies)
+			hsk_cookie_send_synack(l, seg);
+		return;
+	}
+	if (hsk_acceptq_full(l)) {
+		hsk_listener_drop(l, true);
+		return;
+	}
+
+	req = kmem_cache_alloc(hsk_req_cache, GFP_ATOMIC);
+	if (!req) {
+		hsk_inc(HSK_MIB_DropNoMem);
+		hsk_listener_drop(l, false);
+		return;
+	}
+	hsk_tuple_from_seg(&req->key, seg);
+	req->irs = seg->seq;
+	req->lsn = l;
+	req->iss = hsk_isn(&req->key);
+	req->mss = seg->opt.has & HSK_HAS_MSS ? seg->opt.mss : HSK_DEFAULT_MSS;
+	req->flags = 0;
+	req->num_timeout = 0;
+	req->ts_recent = 0;
+	if (seg->opt.has & HSK_HAS_WSCALE)
+		req->flags |= HSK_REQ_WS | seg->opt.wscale;
+	if (seg->opt.has & HSK_HAS_TS) {
+		req->flags |= HSK_REQ_TS;
+		req->ts_recent = seg->opt.tsval;
+	}
+	INIT_LIST_HEAD(&req->tlist);
+
+	spin_lock(&l->lock);
+	/* Re-checked under the lock: close and concurrent SYNs race here. */
+	if (l->dead || l->qlen >= max_qlen) {
+		spin_unlock(&l->lock);
+		kmem_cache_free(hsk_req_cache, req);
+		if (l->dead)
+			hsk_send_reset(seg);
+		else
+			hsk_listener_drop(l, false);
+		return;
+	}
+	if (rhashtable_lookup_insert_fast(&hsk_reqs, &req->node,
+					  hsk_req_params)) {
+		/* Same 4-tuple already half-open: its entry answers. */
+		spin_unlock(&l->lock);
+		kmem_cache_free(hsk_req_cache, req);
+		return;
+	}
+	WRITE_ONCE(l->qlen, l->qlen + 1);
+	l->young++;
+	hsk_req_arm(l, req, now);
+	hsk_req_send_synack(req);
+	spin_unlock(&l->lock);
+}
+
+/* RFC 7323 PAWS for SYN_RECV: an older TSval than the last one is stale. */
+static bool hsk_req_paws_reject(const struct hsk_req *req,
+				const struct hsk_seg *seg)
+{
+	return (req->flags & HSK_REQ_TS) && (seg->opt.has & HSK_HAS_TS) &&
+	       !(seg->flags & HSK_TH_RST) &&
+	       (s32)(req->ts_recent - seg->opt.tsval) > 0;
+}
+
+/* tcp_in_window(): the segment overlaps [rcv_nxt, rcv_nxt + wnd]. */
+static bool hsk_in_window(u32 seq, u32 end_seq, u32 s_win, u32 e_win)
+{
+	if (seq == s_win)
+		return true;
+	if (after(end_seq, s_win) && before(seq, e_win))
+		return true;
+	return seq == e_win && seq == end_seq;
+}
+
+static void hsk_req_send_ack(const struct hsk_req *req)
+{
+	struct hsk_opts o = { };
+
+	if (req->flags & HSK_REQ_TS) {
+		o.has = HSK_HAS_TS;
+		o.tsval = hsk_ts_now();
+		o.tsecr = req->ts_recent;
+	}
+	hsk_send_ack(&req->key, req->iss + 1, req->irs + 1, HSK_SYNACK_WINDOW,
+		     &o);
+}
+
+static void hsk_req_embryonic_reset(struct hsk_listener *l,
+				    struct hsk_req *req,
+				    const struct hsk_seg *seg)
+{
+	if (!(seg->flags & HSK_TH_RST))
+		hsk_send_reset(seg);
+	hsk_req_unlink(l, req);
+	hsk_inc(HSK_MIB_EmbryonicRsts);
+	hsk_inc(HSK_MIB_AttemptFails);
+}
+
+/*
+ * A segment for half-open @req, in the order of Linux's tcp_check_req
+ * (reference §4). Returns false if @req died before the lock was taken, so
+ * the caller goes on to the listener. The caller holds RCU.
+ */
+bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
+		 const struct hsk_seg *seg, unsigned long now)
+{
+	struct hsk_listener *l = req->lsn;
+	u32 rcv_nxt = req->irs + 1;
+	struct hsk_conn *c;
+	u8 flags = seg->flags;
+	bool paws_reject;
+
+	spin_lock(&l->lock);
+	if (req->flags & HSK_REQ_DEAD) {
+		spin_unlock(&l->lock);
+		return false;
+	}
+
+	paws_reject = hsk_req_paws_reject(req, seg);
+
+	/* A retransmitted SYN: answer it again and restart the timer. */
+	if (seg->seq == req->irs && !paws_reject &&
+	    (flags & (HSK_TH_RST | HSK_TH_SYN | HSK_TH_ACK)) == HSK_TH_SYN) {
+		hsk_req_arm(l, req, now);
+		hsk_req_send_synack(req);
+		hsk_inc(HSK_MIB_TCPSynRetrans);
+		goto out;
+	}
+
+	/* RFC 793 p. 36: an unacceptable ACK gets a RST; the entry stays. */
+	if ((flags & HSK_TH_ACK) && seg->ack_seq != req->iss + 1) {
+		if (!(flags & HSK_TH_RST))
+			hsk_send_reset(seg);
+		goto out;
+	}
+
+	if (paws_reject || !hsk_in_window(seg->seq, seg->end_seq, rcv_nxt,
+					  rcv_nxt + HSK_SYNACK_WINDOW)) {
+		if (!(flags & HSK_TH_RST))
+			hsk_req_send_ack(req);
+		if (paws_reject)
+			hsk_inc(HSK_MIB_PAWSEstab);
+		goto out;
+	}
+
+	if ((seg->opt.has & HSK_HAS_TS) && (req->flags & HSK_REQ_TS) &&
+	    !after(seg->seq, rcv_nxt))
+		req->ts_recent = seg->opt.tsval;
+	/* The SYN bit of a segment starting at IRS lies left of the window. */
+	if (seg->seq == req->irs)
+		flags &= ~HSK_TH_SYN;
+
+	if (flags & (HSK_TH_RST | HSK_TH_SYN)) {
+		hsk_req_embryonic_reset(l, req, seg);
+		goto out;
+	}
+	if (!(flags & HSK_TH_ACK))
+		goto out;
+
+	if (l->dead)
+		goto out;
+	if (hsk_acceptq_full(l)) {
+		hsk_listener_drop(l, true);
+		if (READ_ONCE(hsk_knobs.abort_on_overflow))
+			hsk_req_embryonic_reset(l, req, seg);
+		else
+			req->flags |= HSK_REQ_ACKED;
+		goto out;
+	}
+
+	c = hsk_conn_from_req(req, skb, seg);
+	if (IS_ERR(c)) {
+		if (PTR_ERR(c) == -ENOMEM)
+			hsk_inc(HSK_MIB_DropNoMem);
+		hsk_listener_drop(l, false);
+		goto out;
+	}
+	/* The connection is hashed already, so nothing falls in between. */
+	hsk_req_unlink(l, req);
+	hsk_acceptq_add(l, c);
+	hsk_inc(HSK_MIB_PassiveOpens);
+out:
+	spin_unlock(&l->lock);
+	return true;
+}
+
+/*
+ * The listener's timer: every entry due at @now fires once, in expiry
+ * order: it resends its SYN-ACK or, after its last retry, dies.
+ */
+void hsk_synq_run(struct hsk_listener *l, unsigned long now)
+{
+	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
+	unsigned int retries0 = READ_ONCE(hsk_knobs.synack_retries);
+	unsigned long next = 0;
+	bool pending = false;
+	int i;
+
+	spin_lock_bh(&l->lock);
+	for (i = 0; i < HSK_TQ_LEVELS; i++) {
+		struct hsk_req *req, *tmp;
+
+		list_for_each_entry_safe(req, tmp, &l->tq[i], tlist) {
+			unsigned int retries;
+
+			if ((s32)(req->expires - (u32)now) > 0)
+				break;
+			hsk_inc(HSK_MIB_TCPTimeouts);
+			retries = hsk_synq_retries(l->qlen, l->young, max_qlen,
+						   retries0);
+			if (req->num_timeout >= retries) {
+				hsk_req_unlink(l, req);
+				continue;
+			}
+			if (!req->num_timeout)
+				l->young--;
+			req->num_timeout++;
+			hsk_req_arm(l, req, now);
+			hsk_req_send_synack(req);
+			hsk_inc(HSK_MIB_TCPSynRetrans);
+		}
+	}
+	for (i = 0; i < HSK_TQ_LEVELS; i++) {
+		struct hsk_req *req = list_first_entry_or_null(&l->tq[i],
+							       struct hsk_req,
+							       tlist);
+		unsigned long e;
+
+		if (!req)
+			continue;
+		e = now + (s32)(req->expires - (u32)now);
+		if (!pending || time_before(e, next))
+			next = e;
+		pending = true;
+	}
+	if (pending && !l->dead)
+		mod_timer(&l->timer, next);
+	spin_unlock_bh(&l->lock);
+}
+
+/* Resets and frees every half-open entry of a closing listener. */
+void hsk_synq_flush(struct hsk_listener *l)
+{
+	int i;
+
+	spin_lock_bh(&l->lock);
+	for (i = 0; i < HSK_TQ_LEVELS; i++) {
+		struct hsk_req *req, *tmp;
+
+		list_for_each_entry_safe(req, tmp, &l->tq[i], tlist) {
+			hsk_send_rst_to(&req->key, req->iss + 1, req->irs + 1);
+			hsk_req_unlink(l, req);
+		}
+	}
+	spin_unlock_bh(&l->lock);
+}
+
+int hsk_synq_init(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct hsk_req) > 64);
+	get_random_bytes(&hsk_isn_key, sizeof(hsk_isn_key));
+	hsk_req_cache = KMEM_CACHE(hsk_req, 0);
+	if (!hsk_req_cache)
+		return -ENOMEM;
+	ret = rhashtable_init(&hsk_reqs, &hsk_req_params);
+	if (ret)
+		goto err_cache;
+	return 0;
+
+err_cache:
+	kmem_cache_destroy(hsk_req_cache);
+	return ret;
+}
+
+/* Entries die with their listeners, which all close before unload. */
+void hsk_synq_exit(void)
+{
+	rhashtable_destroy(&hsk_reqs);
+	rcu_barrier();	/* kfree_rcu() of entries into hsk_req_cache */
+	kmem_cache_destroy(hsk_req_cache);
+}
+
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+#include "../kunit/synq_test.c"
+#endif
