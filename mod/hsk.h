@@ -97,6 +97,9 @@ void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o);
 u16 hsk_local_mss(void);
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+extern struct sk_buff_head *hsk_test_capture;
+#endif
 u32 hsk_ts_now(void);
 
 /* sysctl.c */

@@ -92,11 +92,22 @@ struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 	return skb;
 }
 
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+/* KUnit: when set, sent segments land here instead of in the host. */
+struct sk_buff_head *hsk_test_capture;
+#endif
+
 static void hsk_send(struct sk_buff *skb, bool rst)
 {
 	hsk_inc(HSK_MIB_OutSegs);
 	if (rst)
 		hsk_inc(HSK_MIB_OutRsts);
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+	if (hsk_test_capture) {
+		skb_queue_tail(hsk_test_capture, skb);
+		return;
+	}
+#endif
 	hsk_device_rx(skb);
 }
 
