@@ -26,6 +26,14 @@ ko:
 		CONFIG_HSK=m $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
 	@cp build/$(KVER)/src/hsk.ko build/$(KVER)/hsk.ko
 
+# User-space tools, built with the host's compiler into build/bin.
+TOOLS := build/bin/hsk-server
+tools: $(TOOLS)
+
+build/bin/hsk-server: tools/examples/hsk-server.c mod/uapi/hsk.h
+	@mkdir -p build/bin
+	$(CC) -O2 -Wall -Wextra -o $@ $<
+
 install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(KVER)
@@ -50,4 +58,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build .vm
 
-.PHONY: all module ko install deps check demo kunit selftest clean
+.PHONY: all module ko tools install deps check demo kunit selftest clean
