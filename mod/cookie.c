@@ -18,6 +18,7 @@
 #include "listener.h"
 #include "proto.h"
 
+#include <linux/moduleparam.h>
 #include <linux/siphash.h>
 #include <net/tcp.h>
 
@@ -37,6 +38,15 @@ static const u16 hsk_mss_table[] = { 536, 1300, 1440, 1460 };
 
 /* Drawn from the kernel's random pool at load, never rotated. */
 static siphash_key_t hsk_cookie_keys[2];
+
+/*
+ * Seconds added to the cookie clock when a cookie ACK is checked: lets a
+ * test age cookies past their lifetime without waiting minutes for it.
+ */
+static unsigned int cookie_age_offset;
+module_param(cookie_age_offset, uint, 0600);
+MODULE_PARM_DESC(cookie_age_offset,
+		 "testing: seconds to age cookies by when they come back (0)");
 
 static u32 hsk_cookie_hash(const struct hsk_tuple *t, u32 count, int k)
 {
@@ -169,7 +179,8 @@ void hsk_cookie_ack(struct hsk_listener *l, struct sk_buff *skb,
 	int mss;
 
 	hsk_tuple_from_seg(&t, seg);
-	mss = hsk_cookie_check(&t, seg->seq, seg->ack_seq, jiffies);
+	mss = hsk_cookie_check(&t, seg->seq, seg->ack_seq,
+			       jiffies + READ_ONCE(cookie_age_offset) * HZ);
 	if (mss > 0 && (seg->opt.has & HSK_HAS_TS)) {
 		ck.ts = true;
 		ck.ts_recent = seg->opt.tsval;

@@ -12,6 +12,8 @@
 #include "proto.h"
 #include "synq.h"
 
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 static struct rhashtable hsk_listeners;
@@ -191,13 +193,56 @@ void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	hsk_syn_rcv(l, seg, jiffies);
 }
 
+/*
+ * /proc/net/hsk/listeners: one line per listener with what ss cannot show,
+ * the half-open queue and its bound next to the accept queue and its own.
+ * A walk, not a snapshot: listeners coming and going may be missed.
+ */
+static int hsk_listeners_show(struct seq_file *seq, void *v)
+{
+	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
+	struct rhashtable_iter iter;
+	struct hsk_listener *l;
+
+	seq_puts(seq, "Local Accept-Q Accept-Max Half-Open Half-Open-Max Young Drops Overflows\n");
+	rhashtable_walk_enter(&hsk_listeners, &iter);
+	rhashtable_walk_start(&iter);
+	while ((l = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(l))
+			continue;	/* -EAGAIN: a resize, the walk goes on */
+		seq_printf(seq, "%pI4:%u %u %u %u %u %u %lu %lu\n",
+			   &l->key.addr, ntohs(l->key.port),
+			   READ_ONCE(l->acceptq_len),
+			   hsk_listener_max_backlog(l) + 1, READ_ONCE(l->qlen),
+			   max_qlen, READ_ONCE(l->young),
+			   atomic_long_read(&l->drops),
+			   atomic_long_read(&l->overflows));
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return 0;
+}
+
 int hsk_listeners_init(void)
 {
-	return rhashtable_init(&hsk_listeners, &hsk_listener_params);
+	int ret;
+
+	ret = rhashtable_init(&hsk_listeners, &hsk_listener_params);
+	if (ret)
+		return ret;
+	if (!proc_create_single("listeners", 0444, hsk_proc_dir,
+				hsk_listeners_show))
+		goto err_table;
+	return 0;
+
+err_table:
+	rhashtable_destroy(&hsk_listeners);
+	return -ENOMEM;
 }
 
 /* Every listener belongs to an open file, which pins the module. */
 void hsk_listeners_exit(void)
 {
+	remove_proc_entry("listeners", hsk_proc_dir);
 	rhashtable_destroy(&hsk_listeners);
 }

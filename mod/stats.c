@@ -23,7 +23,8 @@ static const enum skb_drop_reason hsk_mib_reasons[HSK_MIB_MAX] = {
 	HSK_MIB_LIST(HSK_MIB_REASON)
 };
 
-static struct proc_dir_entry *hsk_proc_dir;
+/* /proc/net/hsk: other files (listener.c) live here too. */
+struct proc_dir_entry *hsk_proc_dir;
 
 unsigned long hsk_stat_read(enum hsk_mib m)
 {

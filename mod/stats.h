@@ -65,6 +65,8 @@ static inline void hsk_inc(enum hsk_mib m)
 unsigned long hsk_stat_read(enum hsk_mib m);
 const char *hsk_stat_name(enum hsk_mib m);
 enum skb_drop_reason hsk_stat_drop_reason(enum hsk_mib m);
+struct proc_dir_entry;
+extern struct proc_dir_entry *hsk_proc_dir;
 int hsk_stats_init(void);
 void hsk_stats_exit(void);
 
