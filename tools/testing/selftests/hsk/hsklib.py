@@ -1,0 +1,675 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Shared helpers of the hsk selftests (run inside the guest, as root).
+
+Module load/unload, hsk0 configuration, counters (/proc/net/hsk/stats and
+hsk0's link statistics), net.hsk.* knobs, crafted packets in and the
+engine's replies out of hsk0, and the kernel log.
+
+Packets are handed to hsk0 with an AF_PACKET socket: its transmit is the
+engine's input, so the bytes reach the engine exactly as written (a raw IP
+socket would fix up lengths and checksums). Replies are captured with an
+AF_PACKET socket bound to hsk0: what the engine sends enters the host as
+PACKET_HOST, what the host sends into hsk0 shows as PACKET_OUTGOING.
+"""
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import logging
+import os
+import random
+import re
+import socket
+import struct
+import subprocess
+import time
+
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+
+__all__ = ["ICMP", "IP", "TCP", "UDP", "IPv6", "Raw"]
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+RELEASE = os.uname().release
+KO = os.path.join(REPO, "build", RELEASE, "hsk.ko")
+
+DEV = "hsk0"
+CHARDEV = "/dev/hsk"
+SYSCTL_DIR = "/proc/sys/net/hsk"
+PROC_DIR = "/proc/net/hsk"
+STATS = PROC_DIR + "/stats"
+HOST_ADDR = "10.77.0.1"
+PREFIXLEN = 24
+PEER = "10.77.0.2"  # any address behind hsk0 but the host's own
+
+ETH_P_ALL = 0x0003
+ETH_P_IP = 0x0800
+ETH_P_IPV6 = 0x86DD
+PACKET_HOST = 0
+PACKET_OUTGOING = 4
+
+# The ABI of /proc/net/hsk/stats, in order (mod/stats.h).
+STAT_NAMES = [
+    "InSegs", "OutSegs", "OutRsts", "InErrs",
+    "DropIpVersion", "DropIpHdr", "DropIpLen", "DropIpCsum", "DropIpFrag",
+    "DropBadAddr", "DropNotTcp", "DropTcpHdr", "DropTcpCsum", "DropTcpOpt",
+    "DropRstClosed", "DropNoMem",
+]
+DROP_NAMES = [n for n in STAT_NAMES if n.startswith("Drop")]
+# The drops that count as malformed input (InErrs is their sum).
+MALFORMED_NAMES = [n for n in DROP_NAMES if n not in ("DropRstClosed", "DropNoMem")]
+LINK_NAMES = ["tx_packets", "tx_bytes", "tx_dropped", "rx_packets", "rx_bytes", "rx_dropped"]
+
+# net.hsk.*: default, lowest, highest accepted (DESIGN.md section 3).
+KNOBS = {
+    "max_syn_backlog": (1024, 1, 1 << 24),
+    "somaxconn": (4096, 0, 1 << 24),
+    "abort_on_overflow": (0, 0, 1),
+    "syncookies": (1, 0, 2),
+    "synack_retries": (5, 0, 255),
+    "syn_retries": (6, 1, 127),
+    "fin_timeout": (60, 1, 600),
+}
+
+# A kernel splat in the log: the runner fails dmesg::clean on any of these.
+SPLAT_RE = re.compile(
+    r"WARNING:|BUG:|Oops|leak|lockdep|refcount_t|Call Trace|"
+    r"general protection|unregister_netdevice: waiting|KASAN|UBSAN|"
+    r"hung_task|blocked for more than")
+
+VERBOSE = False
+
+
+def log(*args):
+    if VERBOSE:
+        print("#   " + " ".join(str(a) for a in args), flush=True)
+
+
+# --- processes ----------------------------------------------------------
+
+def run(cmd, check=True, timeout=30, input=None):
+    """Runs cmd (a list); returns the CompletedProcess. check: fail on rc != 0."""
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                       input=input, stdin=None if input is not None else subprocess.DEVNULL)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: exit %d: %s" % (" ".join(cmd), p.returncode,
+                                                   (p.stderr or p.stdout).strip()))
+    return p
+
+
+# --- the module and hsk0 ------------------------------------------------
+
+def module_loaded():
+    return os.path.exists("/sys/module/hsk")
+
+
+def module_refcnt():
+    with open("/sys/module/hsk/refcnt") as f:
+        return int(f.read())
+
+
+def insmod():
+    run(["insmod", KO], timeout=60)
+
+
+def rmmod(check=True):
+    return run(["rmmod", "hsk"], check=check, timeout=60)
+
+
+def quiet_ipv6():
+    """hsk0 is created with IPv6 off, so the host sends no router
+    solicitations or MLD reports into it: the only traffic in hsk0 is the
+    tests'. Must run before the module is loaded to take effect on hsk0."""
+    for p in ("/proc/sys/net/ipv6/conf/default/disable_ipv6",
+              "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % DEV):
+        if os.path.exists(p):
+            with open(p, "w") as f:
+                f.write("1")
+
+
+def link_up():
+    with open("/sys/class/net/%s/flags" % DEV) as f:
+        return bool(int(f.read(), 16) & 0x1)
+
+
+def host_addr_configured():
+    """hsk0 has 10.77.0.1/24 (its primary address, as SIOCGIFADDR sees it:
+    no ip(8) process needed)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        req = struct.pack("256s", DEV.encode())
+        a = fcntl.ioctl(s, 0x8915, req)[20:24]  # SIOCGIFADDR
+        m = fcntl.ioctl(s, 0x891B, req)[20:24]  # SIOCGIFNETMASK
+    except OSError:
+        return False
+    finally:
+        s.close()
+    return (socket.inet_ntoa(a) == HOST_ADDR and
+            m == struct.pack("!I", (0xFFFFFFFF << (32 - PREFIXLEN)) & 0xFFFFFFFF))
+
+
+def configure():
+    """hsk0 up with the host's address, as the admin guide says (one ip
+    process: this runs in every load/unload cycle)."""
+    cmds = "link set %s up\n" % DEV
+    if not host_addr_configured():
+        cmds += "addr add %s/%d dev %s\n" % (HOST_ADDR, PREFIXLEN, DEV)
+    run(["ip", "-batch", "-"], input=cmds)
+
+
+def ensure_ready():
+    """Module loaded, hsk0 up and addressed, IPv6 quiet on it."""
+    quiet_ipv6()
+    if not module_loaded():
+        insmod()
+    if not link_up() or not host_addr_configured():
+        configure()
+
+
+def load_fresh():
+    """A known state: no stale module, fresh counters and knobs."""
+    quiet_ipv6()
+    if module_loaded():
+        rmmod()
+    insmod()
+    configure()
+
+
+# --- counters -----------------------------------------------------------
+
+def stats():
+    """/proc/net/hsk/stats as a dict, checking its format on the way."""
+    out = {}
+    with open(STATS) as f:
+        for line in f:
+            name, value = line.split()
+            out[name] = int(value)
+    return out
+
+
+def link_stats():
+    """hsk0's statistics (the same dev_get_stats() that ip -s shows)."""
+    out = {}
+    for n in LINK_NAMES:
+        with open("/sys/class/net/%s/statistics/%s" % (DEV, n)) as f:
+            out[n] = int(f.read())
+    return out
+
+
+def snapshot():
+    s = stats()
+    s.update(link_stats())
+    return s
+
+
+class Counters:
+    """Deltas of every engine counter and hsk0 statistic since creation."""
+
+    def __init__(self):
+        self.base = snapshot()
+
+    def delta(self):
+        now = snapshot()
+        return {k: now[k] - self.base.get(k, 0) for k in now}
+
+    def expect(self, d=None, **want):
+        """Asserts that exactly the counters named moved, by the amounts
+        given, and nothing else did. d: a delta taken earlier."""
+        if d is None:
+            d = self.delta()
+        unknown = set(want) - set(d)
+        assert not unknown, "no such counter: %s" % sorted(unknown)
+        wrong = ["%s %+d (want %+d)" % (k, d[k], want.get(k, 0))
+                 for k in d if d[k] != want.get(k, 0)]
+        assert not wrong, "counters: " + ", ".join(wrong)
+        return d
+
+
+def rst_counts(sent_len, n=1):
+    """What n valid segments of sent_len bytes that each draw a RST move."""
+    return dict(InSegs=n, OutSegs=n, OutRsts=n, tx_packets=n, tx_bytes=n * sent_len,
+                rx_packets=n, rx_bytes=n * 40)
+
+
+def drop_counts(name, sent_len):
+    """What one malformed packet of sent_len bytes moves."""
+    d = dict(InErrs=1, tx_packets=1, tx_bytes=sent_len, tx_dropped=1)
+    d[name] = 1
+    return d
+
+
+# --- knobs --------------------------------------------------------------
+
+def knob_path(name):
+    return os.path.join(SYSCTL_DIR, name)
+
+
+def get_knob(name):
+    with open(knob_path(name)) as f:
+        return int(f.read())
+
+
+def set_knob(name, value):
+    """One write(2) of the value; raises OSError as the kernel says."""
+    fd = os.open(knob_path(name), os.O_WRONLY)
+    try:
+        os.write(fd, str(value).encode() if not isinstance(value, bytes) else value)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def knobs(**values):
+    """Sets knobs for the body and restores every one it set."""
+    saved = {n: get_knob(n) for n in values}
+    try:
+        for n, v in values.items():
+            set_knob(n, v)
+        yield
+    finally:
+        for n, v in saved.items():
+            set_knob(n, v)
+
+
+@contextlib.contextmanager
+def saved_knobs(*names):
+    """Restores the named knobs (all if none named) after the body."""
+    names = names or tuple(KNOBS)
+    saved = {n: get_knob(n) for n in names}
+    try:
+        yield
+    finally:
+        for n, v in saved.items():
+            set_knob(n, v)
+
+
+# --- checksums and segments ---------------------------------------------
+
+def inet_csum(data):
+    """The Internet checksum (RFC 1071) of data."""
+    data = bytes(data)
+    if len(data) & 1:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def tcp_pseudo(src, dst, tcplen):
+    return socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, tcplen)
+
+
+def fix_ip_csum(buf):
+    """Recomputes the IP header checksum of bytearray buf in place."""
+    ihl = (buf[0] & 0xF) * 4
+    buf[10:12] = b"\0\0"
+    buf[10:12] = struct.pack("!H", inet_csum(buf[:ihl]))
+    return buf
+
+
+def fix_tcp_csum(buf, tcplen=None):
+    """Recomputes the TCP checksum of bytearray buf in place, over tcplen
+    bytes after the IP header (default: up to the IP total length)."""
+    ihl = (buf[0] & 0xF) * 4
+    if tcplen is None:
+        tcplen = struct.unpack("!H", buf[2:4])[0] - ihl
+    src = socket.inet_ntoa(bytes(buf[12:16]))
+    dst = socket.inet_ntoa(bytes(buf[16:20]))
+    buf[ihl + 16:ihl + 18] = b"\0\0"
+    c = inet_csum(tcp_pseudo(src, dst, tcplen) + bytes(buf[ihl:ihl + tcplen]))
+    buf[ihl + 16:ihl + 18] = struct.pack("!H", c)
+    return buf
+
+
+_ports = random.Random(os.getpid() ^ int(time.time()))
+_next = [_ports.randrange(1024, 60000)]
+
+
+def new_port():
+    """A source port not used before in this run, so replies are told apart."""
+    _next[0] = 1024 + (_next[0] - 1024 + 1) % 64000
+    return _next[0]
+
+
+def new_src():
+    """A source address in 198.18.0.0/15: not local, so the guest's own TCP
+    never answers the engine's replies to it."""
+    n = _ports.randrange(1, 0x1FFFE)
+    return "198.%d.%d.%d" % (18 + (n >> 16), (n >> 8) & 0xFF, n & 0xFF)
+
+
+def seg(tf="S", seq=None, ack=0, payload=b"", sport=None, dport=80,
+        src=None, dst=PEER, options=None, window=29200, **ipkw):
+    """A valid TCP/IPv4 segment as a scapy packet, TCP flags tf (checksums
+    are filled in when it is turned into bytes); ipkw go to IP()."""
+    if seq is None:
+        seq = _ports.randrange(0, 1 << 32)
+    t = TCP(sport=sport or new_port(), dport=dport, flags=tf, seq=seq, ack=ack,
+            window=window, options=options or [])
+    p = IP(src=src or new_src(), dst=dst, **ipkw) / t
+    if payload:
+        p = p / Raw(payload)
+    return p
+
+
+class Parsed:
+    """An IPv4/TCP packet taken apart with struct (independent of scapy)."""
+
+    def __init__(self, raw):
+        self.raw = bytes(raw)
+        r = self.raw
+        assert len(r) >= 20, "reply shorter than an IP header: %r" % r
+        self.version = r[0] >> 4
+        self.ihl = (r[0] & 0xF) * 4
+        self.tos = r[1]
+        self.tot_len, self.id, frag = struct.unpack("!HHH", r[2:8])
+        self.df = bool(frag & 0x4000)
+        self.mf = bool(frag & 0x2000)
+        self.frag_off = frag & 0x1FFF
+        self.ttl, self.proto = r[8], r[9]
+        self.src = socket.inet_ntoa(r[12:16])
+        self.dst = socket.inet_ntoa(r[16:20])
+        self.ip_csum_ok = inet_csum(r[:self.ihl]) == 0
+        self.tcp = None
+        if self.proto == 6 and len(r) >= self.ihl + 20:
+            t = r[self.ihl:]
+            (self.sport, self.dport, self.seq, self.ack, off, self.flags,
+             self.window, self.tcp_csum, self.urg) = struct.unpack("!HHIIBBHHH", t[:20])
+            self.doff = (off >> 4) * 4
+            tcplen = self.tot_len - self.ihl
+            self.payload = t[self.doff:tcplen]
+            self.tcp_csum_ok = inet_csum(tcp_pseudo(self.src, self.dst, tcplen) + t[:tcplen]) == 0
+            self.tcp = True
+
+    def __repr__(self):
+        if not self.tcp:
+            return "<IPv4 %s > %s proto %d len %d>" % (self.src, self.dst, self.proto, len(self.raw))
+        return "<%s:%d > %s:%d %s seq %d ack %d win %d len %d>" % (
+            self.src, self.sport, self.dst, self.dport, flag_str(self.flags), self.seq,
+            self.ack, self.window, len(self.payload))
+
+
+def flag_str(f):
+    return "".join(c for c, b in zip("FSRPAUEC", range(8)) if f & (1 << b)) or "."
+
+
+FLAGS = {c: 1 << b for c, b in zip("FSRPAUEC", range(8))}
+
+
+def flag_bits(s):
+    return sum(FLAGS[c] for c in s)
+
+
+def check_rst(raw, probe, seq, ack, flags):
+    """Asserts that raw is the engine's RST answering probe (a scapy
+    IP/TCP packet): every header field as DESIGN/RFC 793 say."""
+    r = Parsed(raw)
+    ip, tcp = probe[IP], probe[TCP]
+    want_flags = flag_bits(flags)
+    problems = []
+
+    def chk(what, got, want):
+        if got != want:
+            problems.append("%s %r (want %r)" % (what, got, want))
+    chk("IP version", r.version, 4)
+    chk("IHL", r.ihl, 20)
+    chk("total length", r.tot_len, 40)
+    chk("captured length", len(r.raw), 40)
+    chk("TTL", r.ttl, 64)
+    chk("DF", r.df, True)
+    chk("MF", r.mf, False)
+    chk("fragment offset", r.frag_off, 0)
+    chk("protocol", r.proto, 6)
+    chk("src", r.src, ip.dst)
+    chk("dst", r.dst, ip.src)
+    chk("IP checksum valid", r.ip_csum_ok, True)
+    if r.tcp:
+        chk("sport", r.sport, tcp.dport)
+        chk("dport", r.dport, tcp.sport)
+        chk("seq", r.seq, seq & 0xFFFFFFFF)
+        chk("ack", r.ack, ack & 0xFFFFFFFF)
+        chk("flags", flag_str(r.flags), flag_str(want_flags))
+        chk("window", r.window, 0)
+        chk("data offset", r.doff, 20)
+        chk("urgent pointer", r.urg, 0)
+        chk("payload", r.payload, b"")
+        chk("TCP checksum valid", r.tcp_csum_ok, True)
+        # scapy's opinion of the checksums, as a second oracle.
+        s = IP(r.raw)
+        s2 = s.copy()
+        del s2[IP].chksum
+        del s2[TCP].chksum
+        s2 = IP(bytes(s2))
+        chk("IP checksum vs scapy", s[IP].chksum, s2[IP].chksum)
+        chk("TCP checksum vs scapy", s[TCP].chksum, s2[TCP].chksum)
+    assert not problems, "RST %r: %s" % (r, "; ".join(problems))
+    return r
+
+
+def expected_reply(p):
+    """RFC 793 for a closed port: None for a RST, else (seq, ack, flags)."""
+    t = p[TCP]
+    f = int(t.flags)
+    if f & FLAGS["R"]:
+        return None
+    if f & FLAGS["A"]:
+        return (t.ack, 0, "R")
+    n = len(bytes(t.payload)) + bool(f & FLAGS["S"]) + bool(f & FLAGS["F"])
+    return (0, (t.seq + n) & 0xFFFFFFFF, "RA")
+
+
+# --- hsk0: inject and capture -------------------------------------------
+
+class Link:
+    """Injects raw IPv4 bytes into hsk0's transmit (the engine's input)
+    and captures what comes out of hsk0. Open it before sending."""
+
+    def __init__(self, dev=DEV):
+        self.dev = dev
+        # Protocol 0 until bound: nothing from other devices gets queued.
+        self.cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+        # Room for bursts of replies (SO_RCVBUFFORCE: root is not capped
+        # by net.core.rmem_max).
+        self.cap.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
+        self.cap.bind((dev, ETH_P_ALL))
+        self.tx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+        self.marker_src = "198.19.255.254"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.cap.close()
+        self.tx.close()
+
+    def send(self, data, proto=ETH_P_IP):
+        data = bytes(data)
+        self.tx.sendto(data, (self.dev, proto))
+        return len(data)
+
+    def recv(self, timeout, pkttype=PACKET_HOST):
+        """The next packet of pkttype, or None after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.cap.settimeout(left)
+            try:
+                data, addr = self.cap.recvfrom(65536)
+            except socket.timeout:
+                return None
+            if addr[2] == pkttype:
+                return data
+
+    def drain(self):
+        """Every packet already queued, of any type: (bytes, pkttype)."""
+        out = []
+        self.cap.setblocking(False)
+        try:
+            while True:
+                try:
+                    data, addr = self.cap.recvfrom(65536)
+                except BlockingIOError:
+                    return out
+                out.append((data, addr[2]))
+        finally:
+            self.cap.setblocking(True)
+
+    def sync(self, grace=0.2, timeout=3.0):
+        """Sends a marker SYN and returns every engine reply captured before
+        the marker's RST, plus those within grace seconds after it: so
+        "nothing else came back" is known without a long sleep. Fails if
+        the engine does not answer the marker (it hung or died)."""
+        sport = new_port()
+        m = seg("S", sport=sport, dport=9, src=self.marker_src)
+        self.send(m)
+        got = []
+        deadline = time.monotonic() + timeout
+        while True:
+            data = self.recv(max(0.0, deadline - time.monotonic()))
+            assert data is not None, "the engine did not answer a valid SYN within %ss" % timeout
+            r = Parsed(data)
+            if r.dst == self.marker_src and r.tcp and r.dport == sport:
+                break
+            got.append(data)
+        end = time.monotonic() + grace
+        while True:
+            data = self.recv(max(0.0, end - time.monotonic()))
+            if data is None:
+                return got
+            got.append(data)
+
+    def exchange(self, pkt, counters=None, timeout=2.0):
+        """Sends pkt (scapy packet or bytes); returns (replies, delta): every
+        packet the engine sent back before the marker (see sync), and the
+        counter delta taken right after the send (the engine counts
+        synchronously in hsk0's transmit, so the marker is not in it)."""
+        self.send(pkt)
+        d = counters.delta() if counters else None
+        return self.sync(), d
+
+
+def only_reply(replies, probe):
+    """Asserts exactly one reply, addressed back to probe; returns it."""
+    assert len(replies) == 1, "want 1 reply to %s, got %d: %s" % (
+        probe.summary(), len(replies), [Parsed(r) for r in replies])
+    return replies[0]
+
+
+def no_reply(replies):
+    assert not replies, "want no reply, got %s" % [Parsed(r) for r in replies]
+
+
+# --- the kernel log -----------------------------------------------------
+
+class Kmsg:
+    """Reads the kernel log from the moment of creation on."""
+
+    def __init__(self):
+        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+
+    def lines(self):
+        out = []
+        while True:
+            try:
+                rec = os.read(self.fd, 16384)
+            except BlockingIOError:
+                return out
+            except BrokenPipeError:  # overwritten records: go on
+                continue
+            text = rec.decode("utf-8", "replace")
+            head, _, msg = text.partition(";")
+            out.append(msg.split("\n")[0])
+
+    def splats(self):
+        return [l for l in self.lines() if SPLAT_RE.search(l)]
+
+    def close(self):
+        os.close(self.fd)
+
+
+# --- memory -------------------------------------------------------------
+
+def slab_bytes(pred):
+    """Bytes in active objects of the slab caches whose name passes pred."""
+    total = 0
+    with open("/proc/slabinfo") as f:
+        for line in f:
+            if line.startswith(("slabinfo", "#")):
+                continue
+            v = line.split()
+            if pred(v[0]):
+                total += int(v[1]) * int(v[3])
+    return total
+
+
+def slab_objs(name):
+    with open("/proc/slabinfo") as f:
+        for line in f:
+            v = line.split()
+            if v and v[0] == name:
+                return int(v[1])
+    return 0
+
+
+def mem_available_kb():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1])
+    raise AssertionError("no MemAvailable in /proc/meminfo")
+
+
+# --- syscalls python lacks ----------------------------------------------
+
+_libc = ctypes.CDLL(None, use_errno=True)
+SYS_delete_module = 176  # x86_64
+
+
+SYS_finit_module = 313  # x86_64
+
+
+def delete_module(name, flags=os.O_NONBLOCK):
+    """delete_module(2) itself (rmmod looks at refcnt before asking the
+    kernel). Returns 0 or the errno."""
+    r = _libc.syscall(SYS_delete_module, ctypes.c_char_p(name.encode()), ctypes.c_uint(flags))
+    return 0 if r == 0 else ctypes.get_errno()
+
+
+def finit_module(path=KO):
+    """finit_module(2), what insmod does, without a process. 0 or errno."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        r = _libc.syscall(SYS_finit_module, ctypes.c_int(fd), ctypes.c_char_p(b""), ctypes.c_int(0))
+        return 0 if r == 0 else ctypes.get_errno()
+    finally:
+        os.close(fd)
+
+
+def ioctl(fd, cmd, arg):
+    """ioctl(2) with a raw unsigned long argument (fcntl.ioctl takes only a
+    C int or a buffer). Returns 0 (or the positive result) or -errno."""
+    r = _libc.ioctl(ctypes.c_int(fd), ctypes.c_ulong(cmd), ctypes.c_ulong(arg))
+    return r if r >= 0 else -ctypes.get_errno()
+
+
+def wait_for(pred, timeout, what, step=0.02):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+        time.sleep(step)
+
+
+def errname(e):
+    return errno.errorcode.get(e, str(e))
