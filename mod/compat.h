@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The only place that knows which kernel hsk is built against: Debian's
- * 6.1 and 6.12. Everything else calls these helpers.
+ * 6.1 and 6.12. Kbuild finds each HSK_HAVE_* feature in the headers.
  */
 #ifndef _HSK_COMPAT_H
 #define _HSK_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 
 /* 6.12 moved asm/unaligned.h to linux/unaligned.h. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef HSK_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -20,7 +19,7 @@
 /* 6.12 moved lockless transmit from a feature bit to dev->lltx. */
 static inline void hsk_compat_set_lltx(struct net_device *dev)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef HSK_HAVE_DEV_LLTX
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
@@ -36,7 +35,7 @@ static inline struct ctl_table_header *
 hsk_compat_register_sysctl(const char *path, struct ctl_table *table,
 			   size_t entries)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#ifdef HSK_HAVE_SYSCTL_SZ
 	return register_net_sysctl_sz(&init_net, path, table, entries);
 #else
 	return register_net_sysctl(&init_net, path, table);

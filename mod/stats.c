@@ -13,14 +13,45 @@
 
 DEFINE_PER_CPU(struct hsk_mibs, hsk_mibs);
 
-#define HSK_MIB_NAME(name, reason) #name,
-static const char *const hsk_mib_names[HSK_MIB_MAX] = {
-	HSK_MIB_LIST(HSK_MIB_NAME)
+/* A name for each counter and, for drops, the kfree_skb() reason. */
+struct hsk_mib_desc {
+	const char *name;
+	enum skb_drop_reason reason;
 };
 
-#define HSK_MIB_REASON(name, reason) SKB_DROP_REASON_##reason,
-static const enum skb_drop_reason hsk_mib_reasons[HSK_MIB_MAX] = {
-	HSK_MIB_LIST(HSK_MIB_REASON)
+#define HSK_MIB_ITEM(n, r) { .name = #n, .reason = SKB_DROP_REASON_##r }
+static const struct hsk_mib_desc hsk_mib_descs[] = {
+	HSK_MIB_ITEM(InSegs, NOT_SPECIFIED),
+	HSK_MIB_ITEM(OutSegs, NOT_SPECIFIED),
+	HSK_MIB_ITEM(OutRsts, NOT_SPECIFIED),
+	HSK_MIB_ITEM(InErrs, NOT_SPECIFIED),
+	HSK_MIB_ITEM(DropIpVersion, IP_INHDR),
+	HSK_MIB_ITEM(DropIpHdr, IP_INHDR),
+	HSK_MIB_ITEM(DropIpLen, IP_INHDR),
+	HSK_MIB_ITEM(DropIpCsum, IP_CSUM),
+	HSK_MIB_ITEM(DropIpFrag, IP_INHDR),
+	HSK_MIB_ITEM(DropBadAddr, IP_INADDRERRORS),
+	HSK_MIB_ITEM(DropNotTcp, UNHANDLED_PROTO),
+	HSK_MIB_ITEM(DropTcpHdr, PKT_TOO_SMALL),
+	HSK_MIB_ITEM(DropTcpCsum, TCP_CSUM),
+	HSK_MIB_ITEM(DropTcpOpt, PKT_TOO_SMALL),
+	HSK_MIB_ITEM(DropRstClosed, NO_SOCKET),
+	HSK_MIB_ITEM(DropNoMem, NOMEM),
+	HSK_MIB_ITEM(ListenDiscards, NOT_SPECIFIED),
+	HSK_MIB_ITEM(ListenOverflows, NOT_SPECIFIED),
+	HSK_MIB_ITEM(ListenDrops, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPReqQFullDoCookies, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPReqQFullDrop, NOT_SPECIFIED),
+	HSK_MIB_ITEM(SyncookiesSent, NOT_SPECIFIED),
+	HSK_MIB_ITEM(SyncookiesRecv, NOT_SPECIFIED),
+	HSK_MIB_ITEM(SyncookiesFailed, NOT_SPECIFIED),
+	HSK_MIB_ITEM(EmbryonicRsts, NOT_SPECIFIED),
+	HSK_MIB_ITEM(PassiveOpens, NOT_SPECIFIED),
+	HSK_MIB_ITEM(AttemptFails, NOT_SPECIFIED),
+	HSK_MIB_ITEM(PAWSEstab, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPTimeouts, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPSynRetrans, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPChallengeACK, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */
@@ -38,12 +69,12 @@ unsigned long hsk_stat_read(enum hsk_mib m)
 
 const char *hsk_stat_name(enum hsk_mib m)
 {
-	return hsk_mib_names[m];
+	return hsk_mib_descs[m].name;
 }
 
 enum skb_drop_reason hsk_stat_drop_reason(enum hsk_mib m)
 {
-	return hsk_mib_reasons[m];
+	return hsk_mib_descs[m].reason;
 }
 
 static int hsk_stats_show(struct seq_file *seq, void *v)
@@ -51,12 +82,14 @@ static int hsk_stats_show(struct seq_file *seq, void *v)
 	enum hsk_mib m;
 
 	for (m = 0; m < HSK_MIB_MAX; m++)
-		seq_printf(seq, "%s %lu\n", hsk_mib_names[m], hsk_stat_read(m));
+		seq_printf(seq, "%s %lu\n", hsk_mib_descs[m].name,
+			   hsk_stat_read(m));
 	return 0;
 }
 
 int hsk_stats_init(void)
 {
+	BUILD_BUG_ON(ARRAY_SIZE(hsk_mib_descs) != HSK_MIB_MAX);
 	hsk_proc_dir = proc_mkdir("hsk", init_net.proc_net);
 	if (!hsk_proc_dir)
 		return -ENOMEM;

@@ -10,46 +10,41 @@
 #include <linux/percpu.h>
 #include <net/dropreason.h>
 
-/* X(name, kfree_skb reason) for drops; reason unused for the rest. */
-#define HSK_MIB_LIST(X)							\
-	X(InSegs, NOT_SPECIFIED)	/* valid TCP segments taken in */ \
-	X(OutSegs, NOT_SPECIFIED)	/* segments sent */		\
-	X(OutRsts, NOT_SPECIFIED)	/* of which RST */		\
-	X(InErrs, NOT_SPECIFIED)	/* malformed: sum of the drops below */ \
-	X(DropIpVersion, IP_INHDR)	/* not IPv4 */			\
-	X(DropIpHdr, IP_INHDR)		/* IP header short or IHL < 5 */ \
-	X(DropIpLen, IP_INHDR)		/* total length vs buffer */	\
-	X(DropIpCsum, IP_CSUM)						\
-	X(DropIpFrag, IP_INHDR)		/* fragments are not reassembled */ \
-	X(DropBadAddr, IP_INADDRERRORS)	/* multicast, broadcast, zero, loopback */ \
-	X(DropNotTcp, UNHANDLED_PROTO)					\
-	X(DropTcpHdr, PKT_TOO_SMALL)	/* TCP header short or bad offset */ \
-	X(DropTcpCsum, TCP_CSUM)					\
-	X(DropTcpOpt, PKT_TOO_SMALL)	/* option length 0, 1 or overrun */ \
-	X(DropRstClosed, NO_SOCKET)	/* RST to a closed port: no answer */ \
-	X(DropNoMem, NOMEM)		/* no memory for a reply or entry */ \
-	X(ListenDiscards, NOT_SPECIFIED) /* RST, SYN+FIN, no SYN/ACK at a listener */ \
-	X(ListenOverflows, NOT_SPECIFIED)				\
-	X(ListenDrops, NOT_SPECIFIED)					\
-	X(TCPReqQFullDoCookies, NOT_SPECIFIED)				\
-	X(TCPReqQFullDrop, NOT_SPECIFIED)				\
-	X(SyncookiesSent, NOT_SPECIFIED)				\
-	X(SyncookiesRecv, NOT_SPECIFIED)				\
-	X(SyncookiesFailed, NOT_SPECIFIED)				\
-	X(EmbryonicRsts, NOT_SPECIFIED)					\
-	X(PassiveOpens, NOT_SPECIFIED)					\
-	X(AttemptFails, NOT_SPECIFIED)					\
-	X(PAWSEstab, NOT_SPECIFIED)					\
-	X(TCPTimeouts, NOT_SPECIFIED)	/* SYN-ACK timer firings */	\
-	X(TCPSynRetrans, NOT_SPECIFIED)	/* SYN-ACKs sent again */	\
-	X(TCPChallengeACK, NOT_SPECIFIED) /* RFC 5961 */
-
-#define HSK_MIB_ENUM(name, reason) HSK_MIB_##name,
+/* In the order of hsk_mib_descs[] in stats.c: that order is the ABI. */
 enum hsk_mib {
-	HSK_MIB_LIST(HSK_MIB_ENUM)
+	HSK_MIB_InSegs,	/* valid TCP segments taken in */
+	HSK_MIB_OutSegs,	/* segments sent */
+	HSK_MIB_OutRsts,	/* of which RST */
+	HSK_MIB_InErrs,	/* malformed: sum of the drops below */
+	HSK_MIB_DropIpVersion,	/* not IPv4 */
+	HSK_MIB_DropIpHdr,	/* IP header short or IHL < 5 */
+	HSK_MIB_DropIpLen,	/* total length vs buffer */
+	HSK_MIB_DropIpCsum,
+	HSK_MIB_DropIpFrag,	/* fragments are not reassembled */
+	HSK_MIB_DropBadAddr,	/* multicast, broadcast, zero, loopback */
+	HSK_MIB_DropNotTcp,
+	HSK_MIB_DropTcpHdr,	/* TCP header short or bad offset */
+	HSK_MIB_DropTcpCsum,
+	HSK_MIB_DropTcpOpt,	/* option length 0, 1 or overrun */
+	HSK_MIB_DropRstClosed,	/* RST to a closed port: no answer */
+	HSK_MIB_DropNoMem,	/* no memory for a reply or entry */
+	HSK_MIB_ListenDiscards,	/* RST, SYN+FIN, no SYN/ACK at a listener */
+	HSK_MIB_ListenOverflows,
+	HSK_MIB_ListenDrops,
+	HSK_MIB_TCPReqQFullDoCookies,
+	HSK_MIB_TCPReqQFullDrop,
+	HSK_MIB_SyncookiesSent,
+	HSK_MIB_SyncookiesRecv,
+	HSK_MIB_SyncookiesFailed,
+	HSK_MIB_EmbryonicRsts,
+	HSK_MIB_PassiveOpens,
+	HSK_MIB_AttemptFails,
+	HSK_MIB_PAWSEstab,
+	HSK_MIB_TCPTimeouts,	/* SYN-ACK timer firings */
+	HSK_MIB_TCPSynRetrans,	/* SYN-ACKs sent again */
+	HSK_MIB_TCPChallengeACK,	/* RFC 5961 */
 	HSK_MIB_MAX
 };
-#undef HSK_MIB_ENUM
 
 /* Per-CPU, so counting never bounces a cache line between CPUs. */
 struct hsk_mibs {

@@ -23,10 +23,10 @@
 
 #include "../../mod/uapi/hsk.h"
 
-static void usage(void)
+static void bad_usage(void)
 {
-	fprintf(stderr, "usage: hsk-server [-a ADDR] [-p PORT] [-b BACKLOG] "
-		"[-n COUNT] [-w SECS] [--no-accept] [--nonblock] [--hold]\n");
+	fputs("usage: hsk-server [-a ADDR] [-p PORT] [-b BACKLOG] [-n COUNT] [-w SECS] [--no-accept] [--nonblock] [--hold]\n",
+	      stderr);
 	exit(2);
 }
 
@@ -45,19 +45,36 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "a:p:b:n:w:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'b': backlog = atoi(optarg); break;
-		case 'n': count = atoi(optarg); break;
-		case 'w': wait_s = atoi(optarg); break;
-		case 'N': no_accept = 1; break;
-		case 'B': nonblock = 1; break;
-		case 'H': hold = 1; break;
-		default: usage();
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'b':
+			backlog = atoi(optarg);
+			break;
+		case 'n':
+			count = atoi(optarg);
+			break;
+		case 'w':
+			wait_s = atoi(optarg);
+			break;
+		case 'N':
+			no_accept = 1;
+			break;
+		case 'B':
+			nonblock = 1;
+			break;
+		case 'H':
+			hold = 1;
+			break;
+		default:
+			bad_usage();
 		}
 	}
 	if (inet_pton(AF_INET, addr, &ls.addr.sin_addr) != 1)
-		usage();
+		bad_usage();
 	ls.addr.sin_port = htons(port);
 	ls.backlog = backlog;
 
