@@ -52,5 +52,6 @@ enum {
 #define HSK_SYNACK_WINDOW	65535U	/* a SYN-ACK's window is never scaled */
 #define HSK_RCVBUF		(4U << 20)	/* per connection */
 #define HSK_RCV_WSCALE		7	/* covers HSK_RCVBUF, as Linux picks */
+#define HSK_SYNQ_BUDGET		1024	/* entries per timer run */
 
 #endif /* _HSK_PROTO_H */

@@ -339,12 +339,15 @@ out:
 
 /*
  * The listener's timer: every entry due at @now fires once, in expiry
- * order: it resends its SYN-ACK or, after its last retry, dies.
+ * order: it resends its SYN-ACK or, after its last retry, dies. At most
+ * HSK_SYNQ_BUDGET per run, so a million entries due at once do not hold
+ * the lock and the CPU for a whole second.
  */
 void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 {
 	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
 	unsigned int retries0 = READ_ONCE(hsk_knobs.synack_retries);
+	unsigned int budget = HSK_SYNQ_BUDGET;
 	unsigned long next = 0;
 	bool pending = false;
 	int i;
@@ -358,6 +361,12 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 
 			if ((s32)(req->expires - (u32)now) > 0)
 				break;
+			if (!budget--) {
+				/* The rest next tick: softirq stays short. */
+				next = now + 1;
+				pending = true;
+				goto rearm;
+			}
 			hsk_inc(HSK_MIB_TCPTimeouts);
 			retries = hsk_synq_retries(l->qlen, l->young, max_qlen,
 						   retries0);
@@ -373,6 +382,7 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 			hsk_inc(HSK_MIB_TCPSynRetrans);
 		}
 	}
+rearm:
 	for (i = 0; i < HSK_TQ_LEVELS; i++) {
 		struct hsk_req *req = list_first_entry_or_null(&l->tq[i],
 							       struct hsk_req,
