@@ -263,7 +263,8 @@ static void hsk_parse_bad_addr(struct kunit *test)
 	static const __be32 bad[] = {
 		cpu_to_be32(0xe0000001),	/* 224.0.0.1 */
 		cpu_to_be32(0xffffffff),	/* limited broadcast */
-		cpu_to_be32(0x00000005),	/* 0.0.0.5 */
+		cpu_to_be32(0x00000000),	/* 0.0.0.0 */
+		cpu_to_be32(0x00000005),	/* 0.0.0.5: all of 0/8 */
 		cpu_to_be32(0x7f000001),	/* 127.0.0.1 */
 	};
 	struct hsk_tpkt p;

@@ -48,8 +48,7 @@ static long hsk_ioctl_listen(struct file *file, void __user *arg)
 	if (req.flags || req.addr.sin_family != AF_INET || !req.addr.sin_port)
 		return -EINVAL;
 	addr = req.addr.sin_addr.s_addr;
-	if (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
-	    ipv4_is_loopback(addr) || (ipv4_is_zeronet(addr) && addr))
+	if (addr && hsk_bad_addr(addr))
 		return -EINVAL;
 	if (READ_ONCE(file->private_data))
 		return -EISCONN;

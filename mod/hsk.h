@@ -70,6 +70,7 @@ void hsk_device_exit(void);
 void hsk_device_rx(struct sk_buff *skb);
 
 /* input.c */
+bool hsk_bad_addr(__be32 addr);
 enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg);
 int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt);
 bool hsk_input(struct sk_buff *skb);

@@ -76,10 +76,16 @@ int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
 	return 0;
 }
 
-static bool hsk_bad_addr(__be32 addr)
+/*
+ * Never a TCP peer: multicast, broadcast, loopback, and "this network"
+ * 0.0.0.0/8 (RFC 1122 3.2.1.3; Linux's ipv4_is_zeronet() now only tests
+ * 0.0.0.0).
+ */
+bool hsk_bad_addr(__be32 addr)
 {
 	return ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
-	       ipv4_is_zeronet(addr) || ipv4_is_loopback(addr);
+	       ipv4_is_loopback(addr) ||
+	       (addr & htonl(IN_CLASSA_NET)) == 0;
 }
 
 static __sum16 hsk_tcp_csum(struct sk_buff *skb, const struct iphdr *iph,
