@@ -18,6 +18,8 @@
 #include "proto.h"
 #include "synq.h"
 
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <net/tcp.h>
@@ -418,6 +420,26 @@ void hsk_synq_flush(struct hsk_listener *l)
 	spin_unlock_bh(&l->lock);
 }
 
+/*
+ * /proc/net/hsk/synq: the memory the half-open queue holds, for the
+ * benchmarks and the curious. Buckets are pointers in a table that grows
+ * and shrinks with the number of entries.
+ */
+static int hsk_synq_show(struct seq_file *seq, void *v)
+{
+	const struct bucket_table *tbl;
+	unsigned int buckets;
+
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(hsk_reqs.tbl, &hsk_reqs);
+	buckets = tbl->size;
+	rcu_read_unlock();
+	seq_printf(seq, "entries %u\nobject_bytes %u\nbuckets %u\nbucket_bytes %zu\n",
+		   atomic_read(&hsk_reqs.nelems), kmem_cache_size(hsk_req_cache),
+		   buckets, sizeof(struct rhash_lock_head *));
+	return 0;
+}
+
 int hsk_synq_init(void)
 {
 	int ret;
@@ -430,8 +452,14 @@ int hsk_synq_init(void)
 	ret = rhashtable_init(&hsk_reqs, &hsk_req_params);
 	if (ret)
 		goto err_cache;
+	if (!proc_create_single("synq", 0444, hsk_proc_dir, hsk_synq_show)) {
+		ret = -ENOMEM;
+		goto err_table;
+	}
 	return 0;
 
+err_table:
+	rhashtable_destroy(&hsk_reqs);
 err_cache:
 	kmem_cache_destroy(hsk_req_cache);
 	return ret;
@@ -440,6 +468,7 @@ err_cache:
 /* Entries die with their listeners, which all close before unload. */
 void hsk_synq_exit(void)
 {
+	remove_proc_entry("synq", hsk_proc_dir);
 	rhashtable_destroy(&hsk_reqs);
 	rcu_barrier();	/* kfree_rcu() of entries into hsk_req_cache */
 	kmem_cache_destroy(hsk_req_cache);
