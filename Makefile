@@ -27,12 +27,12 @@ ko:
 	@cp build/$(KVER)/src/hsk.ko build/$(KVER)/hsk.ko
 
 # User-space tools, built with the host's compiler into build/bin.
-TOOLS := build/bin/hsk-server
+TOOLS := build/bin/hsk-server build/bin/hsk-echo
 tools: $(TOOLS)
 
-build/bin/hsk-server: tools/examples/hsk-server.c mod/uapi/hsk.h
+build/bin/%: tools/examples/%.c mod/uapi/hsk.h
 	@mkdir -p build/bin
-	$(CC) -O2 -Wall -Wextra -o $@ $<
+	$(CC) -O2 -Wall -Wextra -pthread -o $@ $<
 
 install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m INSTALL_MOD_DIR=extra modules_install

@@ -16,6 +16,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
 
@@ -173,23 +174,26 @@ static const struct file_operations hsk_chr_fops = {
 
 static int hsk_conn_release(struct inode *inode, struct file *file)
 {
-	struct hsk_conn *c = file->private_data;
-
-	/* The data path's orderly close comes later: for now, a RST. */
-	hsk_conn_abort(c);
-	hsk_conn_put(c);
+	hsk_conn_close(file->private_data);
 	return 0;
+}
+
+static bool hsk_conn_eof(struct hsk_conn *c)
+{
+	return READ_ONCE(c->fin_rcvd) || READ_ONCE(c->rd_shut) ||
+	       READ_ONCE(c->state) == HSK_CLOSE;
 }
 
 static bool hsk_conn_readable(struct hsk_conn *c)
 {
-	return !skb_queue_empty_lockless(&c->rxq) || READ_ONCE(c->reset) ||
-	       READ_ONCE(c->state) != HSK_ESTABLISHED;
+	return !skb_queue_empty_lockless(&c->rxq) || READ_ONCE(c->err) ||
+	       hsk_conn_eof(c);
 }
 
 /*
  * Readers take c->rmutex, so only one dequeues; softirq only appends, so
- * the head skb can be copied (and fault) without c->lock held.
+ * the head skb can be copied (and fault) without c->lock held. Data first,
+ * then a pending error (once), then end of stream.
  */
 static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
@@ -207,10 +211,13 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return ret;
 	for (;;) {
 		skb = skb_peek(&c->rxq);
-		if (skb)
+		if (skb || READ_ONCE(c->rd_shut))
 			break;
-		ret = READ_ONCE(c->reset) ? -ECONNRESET : 0;
-		if (ret || READ_ONCE(c->state) != HSK_ESTABLISHED)
+		spin_lock_bh(&c->lock);
+		ret = -c->err;
+		c->err = 0;
+		spin_unlock_bh(&c->lock);
+		if (ret || hsk_conn_eof(c))
 			goto out;
 		ret = -EAGAIN;
 		if (nonblock)
@@ -219,7 +226,7 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (ret)
 			goto out;
 	}
-	while (skb && iov_iter_count(to)) {
+	while (skb && iov_iter_count(to) && !READ_ONCE(c->rd_shut)) {
 		size_t n = min_t(size_t, skb->len - c->rx_off,
 				 iov_iter_count(to));
 
@@ -239,24 +246,63 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		skb = skb_peek(&c->rxq);
 		spin_unlock_bh(&c->lock);
 	}
+	if (done)
+		hsk_conn_read_done(c);
 out:
 	mutex_unlock(&c->rmutex);
 	return done ?: ret;
+}
+
+static ssize_t hsk_conn_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return hsk_conn_write(iocb->ki_filp->private_data, from,
+			      (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+			      (iocb->ki_flags & IOCB_NOWAIT));
 }
 
 static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 {
 	struct hsk_conn *c = file->private_data;
 	__poll_t mask = 0;
+	u8 state;
 
 	poll_wait(file, &c->wait, wait);
-	if (!skb_queue_empty_lockless(&c->rxq))
+	state = READ_ONCE(c->state);
+	if (hsk_conn_readable(c))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(c->reset))
-		mask |= EPOLLERR | EPOLLHUP;
-	else if (READ_ONCE(c->state) != HSK_ESTABLISHED)
-		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (READ_ONCE(c->fin_rcvd))
+		mask |= EPOLLRDHUP;
+	if (READ_ONCE(c->err))
+		mask |= EPOLLERR;
+	if (state == HSK_CLOSE ||
+	    (READ_ONCE(c->fin_rcvd) && READ_ONCE(c->fin_queued)))
+		mask |= EPOLLHUP;
+	if ((state == HSK_ESTABLISHED || state == HSK_CLOSE_WAIT) &&
+	    !READ_ONCE(c->fin_queued) && READ_ONCE(c->snd_bytes) < HSK_SNDBUF)
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
+}
+
+static void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
+{
+	hsk_sin(&info->local, c->key.laddr, c->key.lport);
+	hsk_sin(&info->peer, c->key.raddr, c->key.rport);
+	spin_lock_bh(&c->lock);
+	info->state = c->state;
+	info->snd_una = c->snd_una;
+	info->snd_nxt = c->snd_nxt;
+	info->rcv_nxt = c->rcv_nxt;
+	info->snd_wnd = c->snd_wnd;
+	info->rcv_wnd = hsk_conn_rcv_space(c);
+	info->rto_ms = jiffies_to_msecs(c->rto);
+	if (c->timer_kind != HSK_TIMER_NONE && time_after(c->timer_at, jiffies))
+		info->timer_ms = jiffies_to_msecs(c->timer_at - jiffies);
+	info->retransmits = c->retries;
+	info->mss = c->mss;
+	info->snd_wscale = c->snd_wscale;
+	info->rcv_wscale = c->rcv_wscale;
+	info->options = c->opts;
+	spin_unlock_bh(&c->lock);
 }
 
 static long hsk_conn_ioctl(struct file *file, unsigned int cmd,
@@ -267,28 +313,15 @@ static long hsk_conn_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case HSK_IOC_INFO:
-		hsk_sin(&info.local, c->key.laddr, c->key.lport);
-		hsk_sin(&info.peer, c->key.raddr, c->key.rport);
-		spin_lock_bh(&c->lock);
-		info.state = c->state;
-		info.snd_una = c->snd_una;
-		info.snd_nxt = c->snd_nxt;
-		info.rcv_nxt = c->rcv_nxt;
-		info.snd_wnd = c->snd_wnd;
-		info.rcv_wnd = HSK_RCVBUF - min_t(u32, c->rx_bytes, HSK_RCVBUF);
-		info.mss = c->mss;
-		info.snd_wscale = c->snd_wscale;
-		info.rcv_wscale = c->rcv_wscale;
-		info.options = c->opts;
-		spin_unlock_bh(&c->lock);
+		hsk_conn_info(c, &info);
 		if (copy_to_user((void __user *)arg, &info, sizeof(info)))
 			return -EFAULT;
 		return 0;
+	case HSK_IOC_SHUTDOWN:
+		return hsk_conn_shutdown(c, (int)arg);
 	case HSK_IOC_LISTEN:
 	case HSK_IOC_ACCEPT:
 		return -EINVAL;		/* a connection, not a listener */
-	case HSK_IOC_SHUTDOWN:
-		return -EOPNOTSUPP;	/* with the data path */
 	default:
 		return -ENOTTY;
 	}
@@ -298,6 +331,7 @@ static const struct file_operations hsk_conn_fops = {
 	.owner = THIS_MODULE,
 	.release = hsk_conn_release,
 	.read_iter = hsk_conn_read_iter,
+	.write_iter = hsk_conn_write_iter,
 	.poll = hsk_conn_poll,
 	.unlocked_ioctl = hsk_conn_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Synchronized connections: made from a half-open entry or a cookie, kept
- * in hsk_conns, and, until the data path is complete, a receive side that
- * takes in-order data and a FIN, acknowledges, and honours an exact RST.
+ * Synchronized connections: the table, their birth from a half-open entry
+ * or a cookie, their timer, and the way out (RFC 793's close diagram):
+ * user close and shutdown, orphans, FIN_WAIT_2 and TIME_WAIT. recv.c takes
+ * segments in, send.c sends data out.
  *
- * Locking: hsk_conns is looked up under RCU; a connection's state changes
- * under c->lock; it leaves the table (hashed false) under that lock and is
- * freed after RCU once the last reference is put.
+ * Locking: hsk_conns is looked up under RCU. Everything about a connection
+ * changes under c->lock (BH-safe); it leaves the table (hashed false) under
+ * that lock and is freed after RCU once its last reference is put. A
+ * pending timer holds a reference.
  */
 
 #include "conn.h"
@@ -44,56 +46,32 @@ struct hsk_conn *hsk_conn_lookup(const struct hsk_tuple *t)
 	return rhashtable_lookup(&hsk_conns, t, hsk_conn_params);
 }
 
-/* Free receive space, as the window we advertise (unscaled bytes). */
-static u32 hsk_conn_rcv_space(const struct hsk_conn *c)
+static void hsk_conn_timer_fn(struct timer_list *t)
 {
-	return HSK_RCVBUF - min_t(u32, c->rx_bytes, HSK_RCVBUF);
+	struct hsk_conn *c = from_timer(c, t, timer);
+
+	spin_lock(&c->lock);
+	if (c->timer_kind != HSK_TIMER_NONE && !timer_pending(&c->timer))
+		hsk_conn_on_timer(c, jiffies);
+	spin_unlock(&c->lock);
+	hsk_conn_put(c);	/* the pending timer's reference */
 }
 
-static u16 hsk_conn_window(const struct hsk_conn *c)
+void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at)
 {
-	return min_t(u32, hsk_conn_rcv_space(c) >> c->rcv_wscale, U16_MAX);
+	lockdep_assert_held(&c->lock);
+	c->timer_kind = kind;
+	c->timer_at = at;
+	if (!mod_timer(&c->timer, at))
+		refcount_inc(&c->ref);
 }
 
-static void hsk_conn_send_ack(struct hsk_conn *c)
+void hsk_conn_stop_timer(struct hsk_conn *c)
 {
-	struct hsk_opts o = { };
-
-	if (c->opts & HSK_OPTI_TS) {
-		o.has = HSK_HAS_TS;
-		o.tsval = hsk_ts_now();
-		o.tsecr = c->ts_recent;
-	}
-	hsk_send_ack(&c->key, c->snd_nxt, c->rcv_nxt, hsk_conn_window(c), &o);
-}
-
-/*
- * Takes the payload of @skb (parsed as @seg) into the receive queue. The
- * caller checked that it starts at rcv_nxt.
- */
-static void hsk_conn_queue_data(struct hsk_conn *c, struct sk_buff *skb,
-				const struct hsk_seg *seg)
-{
-	unsigned int off = skb_transport_offset(skb) + seg->doff;
-	u32 len = min(seg->len, hsk_conn_rcv_space(c));
-	struct sk_buff *data;
-
-	if (!len)
-		return;
-	data = skb_clone(skb, GFP_ATOMIC);
-	if (!data) {
-		hsk_inc(HSK_MIB_DropNoMem);
-		return;
-	}
-	if (!pskb_pull(data, off) || pskb_trim(data, len)) {
-		kfree_skb(data);
-		hsk_inc(HSK_MIB_DropNoMem);
-		return;
-	}
-	__skb_queue_tail(&c->rxq, data);
-	c->rx_bytes += len;
-	c->rcv_nxt += len;
-	wake_up_interruptible(&c->wait);
+	lockdep_assert_held(&c->lock);
+	c->timer_kind = HSK_TIMER_NONE;
+	if (del_timer(&c->timer))
+		refcount_dec(&c->ref);	/* the caller holds another */
 }
 
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
@@ -106,11 +84,15 @@ static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
 	refcount_set(&c->ref, 2);	/* the table's and the accept queue's */
 	spin_lock_init(&c->lock);
 	skb_queue_head_init(&c->rxq);
+	skb_queue_head_init(&c->oooq);
+	skb_queue_head_init(&c->sndq);
 	init_waitqueue_head(&c->wait);
 	mutex_init(&c->rmutex);
+	timer_setup(&c->timer, hsk_conn_timer_fn, 0);
 	INIT_LIST_HEAD(&c->accept_node);
 	c->state = HSK_ESTABLISHED;
-	c->rcv_wscale = 0;
+	c->rto = HSK_RTO_INIT;
+	c->ssthresh = U32_MAX;
 	return c;
 }
 
@@ -122,18 +104,35 @@ static struct hsk_conn *hsk_conn_start(struct hsk_conn *c,
 				       struct sk_buff *skb,
 				       const struct hsk_seg *seg)
 {
+	c->snd_una = c->iss + 1;
+	c->snd_nxt = c->iss + 1;
+	c->snd_max = c->iss + 1;
+	c->write_seq = c->iss + 1;
+	c->rcv_nxt = c->irs + 1;
+	c->rcv_adv = c->rcv_nxt + HSK_SYNACK_WINDOW;
+	c->snd_wnd = (u32)seg->window << c->snd_wscale;
+	c->max_wnd = c->snd_wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack_seq;
+	c->cwnd = HSK_INIT_CWND * c->mss;
 	c->hashed = true;
 	if (rhashtable_lookup_insert_fast(&hsk_conns, &c->node,
 					  hsk_conn_params)) {
 		kmem_cache_free(hsk_conn_cache, c);
 		return ERR_PTR(-EEXIST);
 	}
-	spin_lock(&c->lock);
-	c->snd_wnd = (u32)seg->window << c->snd_wscale;
-	if (seg->len || (seg->flags & HSK_TH_FIN))
+	if (seg->len || (seg->flags & HSK_TH_FIN)) {
+		spin_lock(&c->lock);
 		hsk_conn_data(c, skb, seg);
-	spin_unlock(&c->lock);
+		spin_unlock(&c->lock);
+	}
 	return c;
+}
+
+/* What we send per segment: the peer's MSS, and no more than ours. */
+static u16 hsk_conn_mss(u16 peer_mss)
+{
+	return min(peer_mss, hsk_local_mss());
 }
 
 struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,
@@ -146,10 +145,7 @@ struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,
 		return ERR_PTR(-ENOMEM);
 	c->iss = req->iss;
 	c->irs = req->irs;
-	c->snd_una = req->iss + 1;
-	c->snd_nxt = req->iss + 1;
-	c->rcv_nxt = req->irs + 1;
-	c->mss = min(req->mss, hsk_local_mss());
+	c->mss = hsk_conn_mss(req->mss);
 	if (req->flags & HSK_REQ_WS) {
 		c->opts |= HSK_OPTI_WSCALE;
 		c->snd_wscale = req->flags & HSK_REQ_WSCALE_MASK;
@@ -173,10 +169,7 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 		return ERR_PTR(-ENOMEM);
 	c->iss = seg->ack_seq - 1;
 	c->irs = seg->seq - 1;
-	c->snd_una = seg->ack_seq;
-	c->snd_nxt = seg->ack_seq;
-	c->rcv_nxt = seg->seq;
-	c->mss = min(ck->mss, hsk_local_mss());
+	c->mss = hsk_conn_mss(ck->mss);
 	if (ck->ws) {
 		c->opts |= HSK_OPTI_WSCALE;
 		c->snd_wscale = ck->wscale;
@@ -189,92 +182,110 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 	return hsk_conn_start(c, skb, seg);
 }
 
-/* In-order data and FIN at rcv_nxt; anything else draws a duplicate ACK. */
-void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
-		   const struct hsk_seg *seg)
+/* CLOSED: out of the table, no timer, nothing more to send. */
+void hsk_conn_done(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
-	if (seg->seq != c->rcv_nxt) {
-		hsk_conn_send_ack(c);
-		return;
-	}
-	if (seg->len)
-		hsk_conn_queue_data(c, skb, seg);
-	if ((seg->flags & HSK_TH_FIN) && c->rcv_nxt == seg->end_seq - 1) {
-		c->rcv_nxt++;
-		if (c->state == HSK_ESTABLISHED)
-			c->state = HSK_CLOSE_WAIT;
-		wake_up_interruptible(&c->wait);
-	}
-	hsk_conn_send_ack(c);
-}
-
-static void hsk_conn_unhash(struct hsk_conn *c)
-{
-	lockdep_assert_held(&c->lock);
+	c->state = HSK_CLOSE;
+	hsk_conn_stop_timer(c);
+	__skb_queue_purge(&c->sndq);
+	__skb_queue_purge(&c->oooq);
+	c->snd_head = NULL;
+	c->snd_bytes = 0;
+	c->ooo_bytes = 0;
+	wake_up_interruptible_all(&c->wait);
 	if (!c->hashed)
 		return;
 	c->hashed = false;
 	rhashtable_remove_fast(&hsk_conns, &c->node, hsk_conn_params);
-	refcount_dec(&c->ref);	/* the caller still holds one */
+	refcount_dec(&c->ref);	/* the table's; the caller holds another */
 }
 
-/*
- * A segment for connection @c. Returns false if @c left the table before
- * the lock was taken, so the caller looks further. The caller holds RCU.
- */
-bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
-		  const struct hsk_seg *seg)
-{
-	spin_lock(&c->lock);
-	if (!c->hashed) {
-		spin_unlock(&c->lock);
-		return false;
-	}
-	if (seg->flags & HSK_TH_RST) {
-		/* RFC 5961 3.2: only an exact RST resets; in window, ask. */
-		if (seg->seq == c->rcv_nxt) {
-			c->reset = true;
-			c->state = HSK_CLOSE;
-			hsk_conn_unhash(c);
-			wake_up_interruptible(&c->wait);
-		} else if (after(seg->seq, c->rcv_nxt) &&
-			   before(seg->seq, c->rcv_nxt + hsk_conn_rcv_space(c))) {
-			hsk_inc(HSK_MIB_TCPChallengeACK);
-			hsk_conn_send_ack(c);
-		}
-		goto out;
-	}
-	if (seg->flags & HSK_TH_SYN) {
-		/* RFC 5961 4.2: a SYN on a synchronized connection. */
-		hsk_inc(HSK_MIB_TCPChallengeACK);
-		hsk_conn_send_ack(c);
-		goto out;
-	}
-	if (!(seg->flags & HSK_TH_ACK))
-		goto out;
-	if (after(seg->ack_seq, c->snd_una) &&
-	    !after(seg->ack_seq, c->snd_nxt))
-		c->snd_una = seg->ack_seq;
-	c->snd_wnd = (u32)seg->window << c->snd_wscale;
-	if ((seg->opt.has & HSK_HAS_TS) && !after(seg->seq, c->rcv_nxt))
-		c->ts_recent = seg->opt.tsval;
-	if (seg->len || (seg->flags & HSK_TH_FIN))
-		hsk_conn_data(c, skb, seg);
-out:
-	spin_unlock(&c->lock);
-	return true;
-}
-
-/* Sends RST and unhashes @c: a listener's close, or a close with data. */
+/* Sends RST and closes @c: a listener's close, or a close with data. */
 void hsk_conn_abort(struct hsk_conn *c)
 {
 	spin_lock_bh(&c->lock);
-	if (c->hashed && !c->reset)
+	if (c->hashed && c->state != HSK_TIME_WAIT)
 		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
-	c->state = HSK_CLOSE;
-	hsk_conn_unhash(c);
+	__skb_queue_purge(&c->rxq);
+	c->rx_bytes = 0;
+	hsk_conn_done(c);
 	spin_unlock_bh(&c->lock);
+}
+
+/* Queues our FIN behind the data (RFC 793 CLOSE in ESTABLISHED, CLOSE_WAIT). */
+static void hsk_conn_send_fin(struct hsk_conn *c)
+{
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&c->lock);
+	if (c->fin_queued)
+		return;
+	if (c->state != HSK_ESTABLISHED && c->state != HSK_CLOSE_WAIT)
+		return;
+	skb = alloc_skb(0, GFP_ATOMIC);
+	if (!skb) {
+		/* No FIN without memory: reset rather than hang. */
+		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
+		hsk_conn_done(c);
+		return;
+	}
+	HSK_SKB_CB(skb)->seq = c->write_seq;
+	HSK_SKB_CB(skb)->end_seq = c->write_seq + 1;
+	HSK_SKB_CB(skb)->fin = 1;
+	HSK_SKB_CB(skb)->retrans = 0;
+	c->write_seq++;
+	__skb_queue_tail(&c->sndq, skb);
+	if (!c->snd_head)
+		c->snd_head = skb;
+	c->fin_queued = true;
+	c->state = c->state == HSK_ESTABLISHED ? HSK_FIN_WAIT1 : HSK_LAST_ACK;
+	hsk_conn_push(c, jiffies);
+	wake_up_interruptible_all(&c->wait);
+}
+
+int hsk_conn_shutdown(struct hsk_conn *c, int how)
+{
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	spin_lock_bh(&c->lock);
+	if (c->state == HSK_CLOSE && !c->reset && !c->err) {
+		spin_unlock_bh(&c->lock);
+		return -ENOTCONN;
+	}
+	if (how != SHUT_WR) {
+		c->rd_shut = true;
+		wake_up_interruptible_all(&c->wait);
+	}
+	if (how != SHUT_RD)
+		hsk_conn_send_fin(c);
+	spin_unlock_bh(&c->lock);
+	return 0;
+}
+
+/*
+ * The file is gone. Unread data means the application lost it: RST, as
+ * Linux and RFC 2525 2.17 say. Otherwise a FIN, and the orphan finishes
+ * its close on its own, bounded by fin_timeout in FIN_WAIT_2.
+ */
+void hsk_conn_close(struct hsk_conn *c)
+{
+	spin_lock_bh(&c->lock);
+	c->orphan = true;
+	if (c->state != HSK_CLOSE && (c->rx_bytes || c->ooo_bytes)) {
+		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
+		hsk_inc(HSK_MIB_TCPAbortOnClose);
+		hsk_conn_done(c);
+	} else if (c->state == HSK_FIN_WAIT2) {
+		hsk_conn_set_timer(c, HSK_TIMER_FIN_WAIT2, jiffies +
+				   READ_ONCE(hsk_knobs.fin_timeout) * HZ);
+	} else {
+		hsk_conn_send_fin(c);
+	}
+	__skb_queue_purge(&c->rxq);
+	c->rx_bytes = 0;
+	spin_unlock_bh(&c->lock);
+	hsk_conn_put(c);	/* the file's reference */
 }
 
 void hsk_conn_put(struct hsk_conn *c)
@@ -282,6 +293,8 @@ void hsk_conn_put(struct hsk_conn *c)
 	if (!refcount_dec_and_test(&c->ref))
 		return;
 	skb_queue_purge(&c->rxq);
+	skb_queue_purge(&c->oooq);
+	skb_queue_purge(&c->sndq);
 	kfree_rcu(c, rcu);
 }
 
@@ -302,10 +315,29 @@ err_cache:
 	return ret;
 }
 
-/* Connections belong to listeners or files, all gone before unload. */
+/*
+ * Orphans still closing (FIN_WAIT_2, TIME_WAIT ...) hold no file, so they
+ * may outlive every handle: unload frees them. hsk0 is gone already, so
+ * nothing else can reach them.
+ */
+static void hsk_conn_free_at_exit(void *ptr, void *arg)
+{
+	struct hsk_conn *c = ptr;
+
+	timer_shutdown_sync(&c->timer);
+	skb_queue_purge(&c->rxq);
+	skb_queue_purge(&c->oooq);
+	skb_queue_purge(&c->sndq);
+	kmem_cache_free(hsk_conn_cache, c);
+}
+
 void hsk_conns_exit(void)
 {
-	rhashtable_destroy(&hsk_conns);
+	rhashtable_free_and_destroy(&hsk_conns, hsk_conn_free_at_exit, NULL);
 	rcu_barrier();	/* kfree_rcu() of connections into hsk_conn_cache */
 	kmem_cache_destroy(hsk_conn_cache);
 }
+
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+#include "../kunit/conn_test.c"
+#endif

@@ -8,6 +8,7 @@
 #include <linux/rhashtable.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/wait.h>
 
 #include "tables.h"
@@ -15,10 +16,23 @@
 struct hsk_listener;
 struct hsk_seg;
 struct hsk_req;
+struct hsk_cookie;
+
+/* Per-skb state of queued data, in skb->cb. */
+struct hsk_skb_cb {
+	u32 seq;
+	u32 end_seq;
+	u32 sent;		/* jiffies of the last transmission */
+	u8 retrans;		/* sent more than once: no RTT sample (Karn) */
+	u8 fin;			/* a FIN: no data, one sequence number */
+};
+
+#define HSK_SKB_CB(skb) ((struct hsk_skb_cb *)(skb)->cb)
 
 /*
- * A synchronized connection. References: one for the table while hashed,
- * one for the listener's accept queue or, once accepted, its file.
+ * A synchronized connection, from the third ACK to CLOSED. References: one
+ * for the table while hashed, one for the accept queue or, once accepted,
+ * the file, and one while the timer is pending.
  */
 struct hsk_conn {
 	struct rhash_head node;		/* in hsk_conns, by key */
@@ -32,29 +46,68 @@ struct hsk_conn {
 	u8 opts;			/* HSK_OPTI_* (uapi) */
 	bool hashed;
 	bool reset;			/* the peer reset us */
+	bool orphan;			/* no file: closing on its own */
+	bool rd_shut;			/* SHUT_RD: reads see end of stream */
+	bool fin_queued;		/* our FIN is queued (SHUT_WR or close) */
+	bool fin_rcvd;			/* the peer's FIN is in sequence */
+	int err;			/* reported once to read/write/poll */
 	u16 mss;			/* what we send: min(peer's, ours) */
+
+	/* Send side (RFC 793 3.2, RFC 5681, RFC 6298). */
 	u32 iss;
-	u32 irs;
 	u32 snd_una;
 	u32 snd_nxt;
-	u32 snd_wnd;
+	u32 snd_max;			/* highest snd_nxt: go-back-N rewinds */
+	u32 snd_wnd;			/* the peer's, scaled */
+	u32 snd_wl1;			/* seq of the last window update */
+	u32 snd_wl2;			/* ack of the last window update */
+	u32 max_wnd;			/* largest window the peer offered */
+	u32 cwnd;			/* bytes */
+	u32 ssthresh;
+	u32 recover;			/* NewReno: snd_nxt at fast retransmit */
+	u8 dupacks;
+	u8 retries;			/* consecutive RTO or probe backoffs */
+	bool in_recovery;
+	u32 srtt_us;			/* 0: no sample yet */
+	u32 rttvar_us;
+	u32 rto;			/* jiffies */
+	u32 write_seq;			/* seq of the next byte written */
+	u32 snd_bytes;			/* queued in sndq, sent or not */
+	struct sk_buff_head sndq;	/* data from snd_una on */
+	struct sk_buff *snd_head;	/* first skb not sent yet, or NULL */
+
+	/* Receive side. */
+	u32 irs;
 	u32 rcv_nxt;
+	u32 rcv_adv;			/* right edge we advertised */
 	u32 ts_recent;
 	u32 rx_bytes;			/* bytes in rxq, less rx_off */
 	u32 rx_off;			/* read from rxq's head skb */
+	u32 ooo_bytes;
 	struct sk_buff_head rxq;	/* in-order data not yet read */
-	wait_queue_head_t wait;
+	struct sk_buff_head oooq;	/* out of order, sorted by seq */
+
+	struct timer_list timer;	/* RTO, persist, FIN_WAIT_2, TIME_WAIT */
+	unsigned long timer_at;		/* when it fires, if pending */
+	u8 timer_kind;			/* HSK_TIMER_* */
+	wait_queue_head_t wait;		/* readers, writers, poll */
 	struct mutex rmutex;		/* one reader dequeues at a time */
 
 	struct list_head accept_node;	/* in lsn->acceptq, under lsn->lock */
 	struct rcu_head rcu;
 };
 
+enum {
+	HSK_TIMER_NONE,
+	HSK_TIMER_RTO,
+	HSK_TIMER_PERSIST,
+	HSK_TIMER_FIN_WAIT2,
+	HSK_TIMER_TIME_WAIT,
+};
+
 int hsk_conns_init(void);
 void hsk_conns_exit(void);
 struct hsk_conn *hsk_conn_lookup(const struct hsk_tuple *t);
-struct hsk_cookie;
-
 struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,
 				   struct sk_buff *skb,
 				   const struct hsk_seg *seg);
@@ -62,11 +115,31 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 				      const struct hsk_cookie *ck,
 				      struct sk_buff *skb,
 				      const struct hsk_seg *seg);
-void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
-		   const struct hsk_seg *seg);
 bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 		  const struct hsk_seg *seg);
 void hsk_conn_abort(struct hsk_conn *c);
 void hsk_conn_put(struct hsk_conn *c);
+
+/* The user side (chardev.c). Each takes c->lock itself. */
+ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
+		       bool nonblock);
+int hsk_conn_shutdown(struct hsk_conn *c, int how);
+void hsk_conn_close(struct hsk_conn *c);
+u32 hsk_conn_rcv_space(const struct hsk_conn *c);
+void hsk_conn_read_done(struct hsk_conn *c);
+
+/* conn.c internals shared with recv.c and send.c; c->lock held. */
+void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at);
+void hsk_conn_stop_timer(struct hsk_conn *c);
+void hsk_conn_done(struct hsk_conn *c);
+void hsk_conn_send_ack(struct hsk_conn *c);
+void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
+		      unsigned long now);
+void hsk_conn_push(struct hsk_conn *c, unsigned long now);
+void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
+void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
+		   const struct hsk_seg *seg);
+u16 hsk_conn_window(struct hsk_conn *c);
+void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);
 
 #endif /* _HSK_CONN_H */

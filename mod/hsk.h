@@ -90,7 +90,12 @@ struct hsk_tuple;
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen);
+struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
+			       unsigned int optlen, const struct sk_buff *data);
 unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o);
+void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
+		   u16 window, const struct hsk_opts *o,
+		   const struct sk_buff *data);
 void hsk_send_reset(const struct hsk_seg *seg);
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,

@@ -45,26 +45,39 @@ void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r)
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen)
 {
-	unsigned int tcplen = HSK_TCP_HLEN + optlen;
+	return hsk_build_data(r, opts, optlen, NULL);
+}
+
+/* As hsk_build_segment, with the bytes of @data (may be NULL) as payload. */
+struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
+			       unsigned int optlen, const struct sk_buff *data)
+{
+	unsigned int hlen = HSK_TCP_HLEN + optlen;
+	unsigned int dlen = data ? data->len : 0;
+	unsigned int tcplen = hlen + dlen;
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	struct iphdr *iph;
 
-	if (WARN_ON_ONCE(optlen & 3 || tcplen > HSK_TCP_MAX_HLEN))
+	if (WARN_ON_ONCE(optlen & 3 || hlen > HSK_TCP_MAX_HLEN))
 		return NULL;
 	skb = alloc_skb(MAX_TCP_HEADER + tcplen, GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, MAX_TCP_HEADER);
+	if (dlen && skb_copy_bits(data, 0, skb_put(skb, dlen), dlen)) {
+		kfree_skb(skb);
+		return NULL;
+	}
 
-	th = skb_push(skb, tcplen);
+	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, HSK_TCP_HLEN);
 	th->source = r->sport;
 	th->dest = r->dport;
 	th->seq = htonl(r->seq);
 	th->ack_seq = htonl(r->ack_seq);
-	th->doff = tcplen / 4;
+	th->doff = hlen / 4;
 	tcp_flag_byte(th) = r->flags;
 	th->window = htons(r->window);
 	if (optlen)
@@ -213,6 +226,32 @@ void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o)
 {
 	hsk_send_opts(t, seq, ack, HSK_TH_ACK, window, o);
+}
+
+/* A segment of connection @t carrying the bytes of @data. */
+void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
+		   u16 window, const struct hsk_opts *o,
+		   const struct sk_buff *data)
+{
+	const struct hsk_reply r = {
+		.saddr = t->laddr,
+		.daddr = t->raddr,
+		.sport = t->lport,
+		.dport = t->rport,
+		.seq = seq,
+		.ack_seq = ack,
+		.window = window,
+		.flags = flags,
+	};
+	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
+	struct sk_buff *skb;
+
+	skb = hsk_build_data(&r, opts, hsk_write_options(opts, o), data);
+	if (!skb) {
+		hsk_inc(HSK_MIB_DropNoMem);
+		return;
+	}
+	hsk_send(skb, false);
 }
 
 /* What we can take per segment: hsk0's MTU less IPv4 and TCP headers. */

@@ -53,5 +53,11 @@ enum {
 #define HSK_RCVBUF		(4U << 20)	/* per connection */
 #define HSK_RCV_WSCALE		7	/* covers HSK_RCVBUF, as Linux picks */
 #define HSK_SYNQ_BUDGET		1024	/* entries per timer run */
+#define HSK_SNDBUF		(4U << 20)	/* per connection */
+#define HSK_INIT_CWND		10	/* segments, RFC 6928 */
+#define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
+#define HSK_RTO_MIN		(HZ / 5)	/* Linux's 200 ms, not RFC's 1 s */
+#define HSK_RETRIES		15	/* as Linux's tcp_retries2 */
+#define HSK_TS_OPTLEN		12	/* NOP NOP TS on every segment */
 
 #endif /* _HSK_PROTO_H */

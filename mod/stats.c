@@ -52,6 +52,13 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPTimeouts, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPSynRetrans, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPChallengeACK, NOT_SPECIFIED),
+	HSK_MIB_ITEM(EstabResets, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPAbortOnClose, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPAbortOnTimeout, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPRetransSegs, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPWinProbe, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPOFOQueue, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPOFODrop, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

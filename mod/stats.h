@@ -43,6 +43,13 @@ enum hsk_mib {
 	HSK_MIB_TCPTimeouts,	/* SYN-ACK timer firings */
 	HSK_MIB_TCPSynRetrans,	/* SYN-ACKs sent again */
 	HSK_MIB_TCPChallengeACK,	/* RFC 5961 */
+	HSK_MIB_EstabResets,	/* connections reset by the peer */
+	HSK_MIB_TCPAbortOnClose,	/* closed with unread data: RST */
+	HSK_MIB_TCPAbortOnTimeout,	/* gave up retransmitting */
+	HSK_MIB_TCPRetransSegs,	/* data segments sent again */
+	HSK_MIB_TCPWinProbe,	/* zero-window probes */
+	HSK_MIB_TCPOFOQueue,	/* segments held out of order */
+	HSK_MIB_TCPOFODrop,	/* out of order, no room */
 	HSK_MIB_MAX
 };
 

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A segment for a synchronized connection (RFC 793 "SEGMENT ARRIVES",
+ * otherwise): acceptability against our window, PAWS, RST and SYN as RFC
+ * 5961 says, the ACK (send.c), in-order data and FIN, out-of-order data
+ * held until the hole fills, and the close states' transitions.
+ */
+
+#include "conn.h"
+#include "hsk.h"
+#include "proto.h"
+#include "uapi/hsk.h"
+
+#include <net/tcp.h>
+
+/* Free receive space: what the window may offer. */
+u32 hsk_conn_rcv_space(const struct hsk_conn *c)
+{
+	u32 used = c->rx_bytes + c->ooo_bytes;
+
+	return used >= HSK_RCVBUF ? 0 : HSK_RCVBUF - used;
+}
+
+/*
+ * The window to advertise, scaled. Its right edge never moves left (RFC
+ * 7323 2.4): if space shrank faster than rcv_nxt advanced, offer the rest
+ * of what was promised.
+ */
+u16 hsk_conn_window(struct hsk_conn *c)
+{
+	u32 wnd = hsk_conn_rcv_space(c);
+	u32 promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+
+	wnd = max(wnd, promised);
+	wnd = min_t(u32, wnd, (u32)U16_MAX << c->rcv_wscale);
+	wnd &= ~((1U << c->rcv_wscale) - 1);
+	c->rcv_adv = c->rcv_nxt + wnd;
+	return wnd >> c->rcv_wscale;
+}
+
+void hsk_conn_send_ack(struct hsk_conn *c)
+{
+	struct hsk_opts o = { };
+
+	if (c->opts & HSK_OPTI_TS) {
+		o.has = HSK_HAS_TS;
+		o.tsval = hsk_ts_now();
+		o.tsecr = c->ts_recent;
+	}
+	hsk_send_ack(&c->key, c->snd_nxt, c->rcv_nxt, hsk_conn_window(c), &o);
+}
+
+/* RFC 793 p. 69: does the segment overlap the receive window? */
+static bool hsk_seq_acceptable(struct hsk_conn *c, const struct hsk_seg *seg)
+{
+	u32 wnd = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	u32 len = seg->end_seq - seg->seq;
+
+	if (!len)
+		return wnd ? !before(seg->seq, c->rcv_nxt) &&
+			     before(seg->seq, c->rcv_nxt + wnd) :
+			     seg->seq == c->rcv_nxt;
+	if (!wnd)
+		return false;
+	return (!before(seg->seq, c->rcv_nxt) &&
+		before(seg->seq, c->rcv_nxt + wnd)) ||
+	       (after(seg->end_seq, c->rcv_nxt) &&
+		!after(seg->end_seq, c->rcv_nxt + wnd));
+}
+
+/* The FIN is in sequence: the peer sends no more. */
+static void hsk_conn_fin(struct hsk_conn *c)
+{
+	unsigned long tw = READ_ONCE(hsk_knobs.fin_timeout) * HZ;
+
+	c->rcv_nxt++;
+	c->fin_rcvd = true;
+	switch (c->state) {
+	case HSK_ESTABLISHED:
+		c->state = HSK_CLOSE_WAIT;
+		break;
+	case HSK_FIN_WAIT1:
+		/* Our FIN not yet acknowledged: simultaneous close. */
+		c->state = HSK_CLOSING;
+		break;
+	case HSK_FIN_WAIT2:
+		c->state = HSK_TIME_WAIT;
+		hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, jiffies + tw);
+		break;
+	}
+	wake_up_interruptible_all(&c->wait);
+}
+
+/* Takes @len payload bytes of @skb from @off into the receive queue. */
+static bool hsk_conn_queue(struct hsk_conn *c, struct sk_buff *skb,
+			   unsigned int off, u32 len)
+{
+	struct sk_buff *data = skb_clone(skb, GFP_ATOMIC);
+
+	if (!data || !pskb_pull(data, off) || pskb_trim(data, len)) {
+		kfree_skb(data);
+		hsk_inc(HSK_MIB_DropNoMem);
+		return false;
+	}
+	__skb_queue_tail(&c->rxq, data);
+	c->rx_bytes += len;
+	c->rcv_nxt += len;
+	return true;
+}
+
+/* Moves what the last segment made contiguous from oooq to rxq. */
+static void hsk_conn_ooo_drain(struct hsk_conn *c)
+{
+	struct sk_buff *skb, *tmp;
+
+	skb_queue_walk_safe(&c->oooq, skb, tmp) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+		u32 skip;
+
+		if (after(cb->seq, c->rcv_nxt))
+			break;
+		__skb_unlink(skb, &c->oooq);
+		c->ooo_bytes -= skb->len;
+		if (!after(cb->end_seq - cb->fin, c->rcv_nxt)) {
+			bool fin = cb->fin && cb->end_seq - 1 == c->rcv_nxt;
+
+			kfree_skb(skb);
+			if (fin)
+				hsk_conn_fin(c);
+			continue;
+		}
+		skip = c->rcv_nxt - cb->seq;
+		if (skip)
+			__skb_pull(skb, skip);
+		__skb_queue_tail(&c->rxq, skb);
+		c->rx_bytes += skb->len;
+		c->rcv_nxt += skb->len;
+		if (cb->fin)
+			hsk_conn_fin(c);
+	}
+}
+
+/* Keeps a segment that starts beyond rcv_nxt, sorted, until it fits. */
+static void hsk_conn_ooo_add(struct hsk_conn *c, struct sk_buff *skb,
+			     unsigned int off, const struct hsk_seg *seg,
+			     u32 len)
+{
+	struct sk_buff *data, *pos;
+
+	if (!len && !(seg->flags & HSK_TH_FIN))
+		return;
+	if (len > hsk_conn_rcv_space(c)) {
+		hsk_inc(HSK_MIB_TCPOFODrop);
+		return;
+	}
+	skb_queue_walk(&c->oooq, pos) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(pos);
+
+		/* A copy of what we hold already: nothing new. */
+		if (!before(seg->seq, cb->seq) && !after(seg->end_seq, cb->end_seq))
+			return;
+	}
+	data = skb_clone(skb, GFP_ATOMIC);
+	if (!data || !pskb_pull(data, off) || pskb_trim(data, len) ||
+	    skb_linearize(data)) {
+		kfree_skb(data);
+		hsk_inc(HSK_MIB_DropNoMem);
+		return;
+	}
+	HSK_SKB_CB(data)->seq = seg->seq;
+	HSK_SKB_CB(data)->end_seq = seg->seq + len + !!(seg->flags & HSK_TH_FIN);
+	HSK_SKB_CB(data)->fin = !!(seg->flags & HSK_TH_FIN);
+	skb_queue_walk(&c->oooq, pos)
+		if (after(HSK_SKB_CB(pos)->seq, seg->seq))
+			break;
+	__skb_queue_before(&c->oooq, pos, data);
+	c->ooo_bytes += len;
+	hsk_inc(HSK_MIB_TCPOFOQueue);
+}
+
+/*
+ * Data and FIN of an acceptable segment. Only the part in the window is
+ * taken; what came before rcv_nxt was had already.
+ */
+void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
+		   const struct hsk_seg *seg)
+{
+	unsigned int off = skb_transport_offset(skb) + seg->doff;
+	bool fin = seg->flags & HSK_TH_FIN;
+	u32 seq = seg->seq, len = seg->len;
+
+	lockdep_assert_held(&c->lock);
+	if (c->fin_rcvd || c->state == HSK_CLOSE)
+		goto ack;
+	if (c->orphan && len) {
+		/* Nobody will read it (RFC 2525 2.17): reset. */
+		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
+		hsk_conn_done(c);
+		return;
+	}
+	if (before(seq, c->rcv_nxt)) {
+		u32 old = min(c->rcv_nxt - seq, len);
+
+		seq += old;
+		off += old;
+		len -= old;
+	}
+	/* Past the window: trimmed, and a FIN beyond it waits. */
+	if (after(seq + len, c->rcv_adv)) {
+		u32 over = seq + len - c->rcv_adv;
+
+		len = over > len ? 0 : len - over;
+		fin = false;
+	}
+	if (seq != c->rcv_nxt) {
+		struct hsk_seg part = *seg;
+
+		part.seq = seq;
+		part.end_seq = seq + len + fin;
+		if (!fin)
+			part.flags &= ~HSK_TH_FIN;
+		hsk_conn_ooo_add(c, skb, off, &part, len);
+		goto ack;
+	}
+	if (len && hsk_conn_queue(c, skb, off, len))
+		wake_up_interruptible(&c->wait);
+	if (fin && c->rcv_nxt == seq + len)
+		hsk_conn_fin(c);
+	if (!skb_queue_empty(&c->oooq))
+		hsk_conn_ooo_drain(c);
+ack:
+	hsk_conn_send_ack(c);
+}
+
+static bool hsk_conn_paws_reject(const struct hsk_conn *c,
+				 const struct hsk_seg *seg)
+{
+	return (c->opts & HSK_OPTI_TS) && (seg->opt.has & HSK_HAS_TS) &&
+	       !(seg->flags & HSK_TH_RST) &&
+	       (s32)(c->ts_recent - seg->opt.tsval) > 0;
+}
+
+static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg)
+{
+	/* RFC 5961 3.2: only an exact RST resets; in the window, ask. */
+	if (seg->seq != c->rcv_nxt) {
+		hsk_inc(HSK_MIB_TCPChallengeACK);
+		hsk_conn_send_ack(c);
+		return;
+	}
+	switch (c->state) {
+	case HSK_ESTABLISHED:
+	case HSK_FIN_WAIT1:
+	case HSK_FIN_WAIT2:
+	case HSK_CLOSE_WAIT:
+		c->err = ECONNRESET;
+		c->reset = true;
+		hsk_inc(HSK_MIB_EstabResets);
+		break;
+	}
+	hsk_conn_done(c);
+}
+
+/*
+ * A segment for connection @c. Returns false if @c left the table before
+ * the lock was taken, so the caller looks further. The caller holds RCU.
+ */
+bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
+		  const struct hsk_seg *seg)
+{
+	unsigned long now = jiffies;
+
+	spin_lock(&c->lock);
+	if (!c->hashed) {
+		spin_unlock(&c->lock);
+		return false;
+	}
+	if (hsk_conn_paws_reject(c, seg)) {
+		hsk_inc(HSK_MIB_PAWSEstab);
+		hsk_conn_send_ack(c);
+		goto out;
+	}
+	if (!hsk_seq_acceptable(c, seg)) {
+		if (!(seg->flags & HSK_TH_RST)) {
+			/* TIME_WAIT: a resent FIN restarts the wait. */
+			if (c->state == HSK_TIME_WAIT && (seg->flags & HSK_TH_FIN))
+				hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, now +
+					READ_ONCE(hsk_knobs.fin_timeout) * HZ);
+			hsk_conn_send_ack(c);
+		}
+		goto out;
+	}
+	if (seg->flags & HSK_TH_RST) {
+		hsk_conn_rst(c, seg);
+		goto out;
+	}
+	if (seg->flags & HSK_TH_SYN) {
+		/* RFC 5961 4.2: a SYN on a synchronized connection. */
+		hsk_inc(HSK_MIB_TCPChallengeACK);
+		hsk_conn_send_ack(c);
+		goto out;
+	}
+	if (!(seg->flags & HSK_TH_ACK))
+		goto out;
+	if ((seg->opt.has & HSK_HAS_TS) && (c->opts & HSK_OPTI_TS) &&
+	    !after(seg->seq, c->rcv_nxt))
+		c->ts_recent = seg->opt.tsval;
+
+	hsk_conn_ack_rcv(c, seg, now);
+	if (c->state == HSK_CLOSE)
+		goto out;
+	if (c->state == HSK_TIME_WAIT) {
+		if (seg->flags & HSK_TH_FIN)
+			hsk_conn_send_ack(c);
+		goto out;
+	}
+	if (seg->len || (seg->flags & HSK_TH_FIN))
+		hsk_conn_data(c, skb, seg);
+out:
+	spin_unlock(&c->lock);
+	return true;
+}
+
+/* The reader made room: tell the peer once it is worth a segment. */
+void hsk_conn_read_done(struct hsk_conn *c)
+{
+	u32 promised, space;
+
+	spin_lock_bh(&c->lock);
+	if (c->state == HSK_CLOSE || c->fin_rcvd) {
+		spin_unlock_bh(&c->lock);
+		return;
+	}
+	promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	space = hsk_conn_rcv_space(c);
+	if (space >= promised + max_t(u32, 2 * c->mss, HSK_RCVBUF / 4) ||
+	    (!promised && space >= c->mss))
+		hsk_conn_send_ack(c);
+	spin_unlock_bh(&c->lock);
+}

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The send side of a connection: the user's data cut into segments of the
+ * peer's MSS, sent as the peer's window and the congestion window allow
+ * (RFC 5681 slow start and congestion avoidance, RFC 6582 NewReno fast
+ * recovery), retransmitted on RFC 6298's timer with exponential backoff,
+ * window probes when the peer's window is zero (RFC 1122 4.2.2.17), and
+ * the ACKs that move it all along, checked as RFC 5961 5 says.
+ */
+
+#include "conn.h"
+#include "hsk.h"
+#include "proto.h"
+#include "uapi/hsk.h"
+
+#include <linux/sched/signal.h>
+#include <net/tcp.h>
+
+/* Payload per segment: the MSS less the options every segment carries. */
+static u32 hsk_conn_payload(const struct hsk_conn *c)
+{
+	return c->mss - (c->opts & HSK_OPTI_TS ? HSK_TS_OPTLEN : 0);
+}
+
+static u32 hsk_conn_in_flight(const struct hsk_conn *c)
+{
+	return c->snd_nxt - c->snd_una;
+}
+
+static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
+			  unsigned long now)
+{
+	struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+	struct hsk_opts o = { };
+
+	if (c->opts & HSK_OPTI_TS) {
+		o.has = HSK_HAS_TS;
+		o.tsval = hsk_ts_now();
+		o.tsecr = c->ts_recent;
+	}
+	hsk_send_data(&c->key, cb->seq, c->rcv_nxt,
+		      HSK_TH_ACK | (cb->fin ? HSK_TH_FIN : HSK_TH_PSH),
+		      hsk_conn_window(c), &o, skb);
+	cb->sent = (u32)now;
+}
+
+static void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now)
+{
+	hsk_conn_set_timer(c, HSK_TIMER_RTO, now + c->rto);
+}
+
+/*
+ * Sends what the windows allow, from snd_head on. With nothing in flight
+ * and a window too small for the next segment, the segment is cut to fit;
+ * with a zero window, the persist timer takes over.
+ */
+void hsk_conn_push(struct hsk_conn *c, unsigned long now)
+{
+	bool sent = false;
+
+	lockdep_assert_held(&c->lock);
+	while (c->snd_head) {
+		struct sk_buff *skb = c->snd_head;
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+		u32 wnd_end = c->snd_una + c->snd_wnd;
+		u32 flight = hsk_conn_in_flight(c);
+
+		if (flight && flight + skb->len > c->cwnd)
+			break;
+		if (!cb->fin && after(cb->end_seq, wnd_end)) {
+			u32 room = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
+			struct sk_buff *rest;
+
+			if (flight)
+				break;
+			if (!room) {
+				if (c->timer_kind != HSK_TIMER_PERSIST)
+					hsk_conn_set_timer(c, HSK_TIMER_PERSIST,
+							   now + c->rto);
+				break;
+			}
+			/* Nothing in flight: cut the segment to the window. */
+			rest = alloc_skb(skb->len - room, GFP_ATOMIC);
+			if (!rest)
+				break;
+			skb_copy_bits(skb, room, skb_put(rest, skb->len - room),
+				      skb->len - room);
+			skb_trim(skb, room);
+			*HSK_SKB_CB(rest) = *cb;
+			HSK_SKB_CB(rest)->seq = cb->seq + room;
+			cb->end_seq = cb->seq + room;
+			__skb_queue_after(&c->sndq, skb, rest);
+		}
+		hsk_conn_xmit(c, skb, now);
+		c->snd_nxt = cb->end_seq;
+		if (after(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
+			      skb_queue_next(&c->sndq, skb);
+		sent = true;
+	}
+	if (sent && c->timer_kind != HSK_TIMER_RTO)
+		hsk_conn_arm_rto(c, now);
+}
+
+/* RFC 6298 2.2-2.4, in microseconds; RTO clamped to [200 ms, 120 s]. */
+void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us)
+{
+	u32 rto_us;
+
+	if (!c->srtt_us) {
+		c->srtt_us = rtt_us ?: 1;
+		c->rttvar_us = rtt_us / 2;
+	} else {
+		u32 delta = abs((s32)(c->srtt_us - rtt_us));
+
+		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
+		c->srtt_us = (7 * c->srtt_us + rtt_us) / 8;
+	}
+	rto_us = c->srtt_us + max_t(u32, jiffies_to_usecs(1), 4 * c->rttvar_us);
+	c->rto = clamp_t(u32, usecs_to_jiffies(rto_us), HSK_RTO_MIN,
+			 HSK_RTO_MAX);
+}
+
+/* Frees what @ack covers; returns the bytes newly acknowledged. */
+static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
+				const struct hsk_seg *seg, unsigned long now)
+{
+	u32 acked = ack - c->snd_una;
+	struct sk_buff *skb;
+	bool sampled = false;
+
+	/* RTT from the echoed timestamp, else from an untouched segment. */
+	if ((c->opts & HSK_OPTI_TS) && (seg->opt.has & HSK_HAS_TS) &&
+	    seg->opt.tsecr) {
+		hsk_conn_rtt_sample(c, (hsk_ts_now() - seg->opt.tsecr) * 1000);
+		sampled = true;
+	}
+	while ((skb = skb_peek(&c->sndq))) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		if (after(cb->end_seq, ack)) {
+			/* Partly acknowledged: keep the rest. */
+			if (after(ack, cb->seq)) {
+				u32 n = ack - cb->seq;
+
+				__skb_pull(skb, n);
+				cb->seq = ack;
+				c->snd_bytes -= n;
+			}
+			break;
+		}
+		if (!sampled && !cb->retrans) {
+			hsk_conn_rtt_sample(c, jiffies_to_usecs(now - cb->sent));
+			sampled = true;
+		}
+		/* Sent before a timeout rewound snd_nxt: acknowledged now. */
+		if (skb == c->snd_head)
+			c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
+				      skb_queue_next(&c->sndq, skb);
+		__skb_unlink(skb, &c->sndq);
+		c->snd_bytes -= skb->len;
+		consume_skb(skb);
+	}
+	c->snd_una = ack;
+	if (after(ack, c->snd_nxt))
+		c->snd_nxt = ack;
+	return acked;
+}
+
+/* Resends the oldest unacknowledged segment. */
+static void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
+{
+	struct sk_buff *skb = skb_peek(&c->sndq);
+
+	if (!skb || skb == c->snd_head)
+		return;
+	HSK_SKB_CB(skb)->retrans = 1;
+	hsk_conn_xmit(c, skb, now);
+	hsk_inc(HSK_MIB_TCPRetransSegs);
+}
+
+/* Our FIN is acknowledged when nothing is left to acknowledge. */
+static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
+{
+	unsigned long tw = READ_ONCE(hsk_knobs.fin_timeout) * HZ;
+
+	switch (c->state) {
+	case HSK_FIN_WAIT1:
+		c->state = HSK_FIN_WAIT2;
+		hsk_conn_stop_timer(c);
+		/* Only an orphan is timed out of FIN_WAIT_2, as Linux. */
+		if (c->orphan)
+			hsk_conn_set_timer(c, HSK_TIMER_FIN_WAIT2, now + tw);
+		break;
+	case HSK_CLOSING:
+		c->state = HSK_TIME_WAIT;
+		hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, now + tw);
+		break;
+	case HSK_LAST_ACK:
+		hsk_conn_done(c);
+		break;
+	}
+}
+
+/* The ACK field and window of an acceptable segment. */
+void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
+		      unsigned long now)
+{
+	u32 ack = seg->ack_seq;
+	u32 wnd = (u32)seg->window << c->snd_wscale;
+
+	lockdep_assert_held(&c->lock);
+	/* RFC 5961 5.2: older than anything the peer could have seen. */
+	if (before(ack, c->snd_una - c->max_wnd))
+		return;
+	if (after(ack, c->snd_max)) {
+		/* Acknowledges what was never sent (RFC 793 p. 72). */
+		hsk_conn_send_ack(c);
+		return;
+	}
+	if (after(ack, c->snd_una)) {
+		u32 acked = hsk_conn_clean_acked(c, ack, seg, now);
+
+		c->retries = 0;
+		if (c->in_recovery) {
+			if (!before(ack, c->recover)) {
+				c->in_recovery = false;
+				c->cwnd = c->ssthresh;
+			} else {
+				/* NewReno partial ACK: the next hole. */
+				hsk_conn_retransmit_head(c, now);
+				c->cwnd = max(c->cwnd - acked + c->mss,
+					      (u32)c->mss);
+			}
+		} else if (c->cwnd < c->ssthresh) {
+			c->cwnd += min(acked, (u32)c->mss);
+		} else {
+			c->cwnd += max(1U, c->mss * c->mss / c->cwnd);
+		}
+		c->dupacks = 0;
+		if (c->snd_una == c->snd_nxt)
+			hsk_conn_stop_timer(c);
+		else
+			hsk_conn_arm_rto(c, now);
+		wake_up_interruptible(&c->wait);
+	} else if (!seg->len && wnd == c->snd_wnd &&
+		   c->snd_una != c->snd_nxt && !(seg->flags & HSK_TH_FIN)) {
+		/* RFC 5681 3.2: three duplicates mean a lost segment. */
+		if (++c->dupacks == 3 && !c->in_recovery) {
+			c->ssthresh = max(hsk_conn_in_flight(c) / 2,
+					  2U * c->mss);
+			c->cwnd = c->ssthresh + 3 * c->mss;
+			c->recover = c->snd_nxt;
+			c->in_recovery = true;
+			hsk_conn_retransmit_head(c, now);
+		} else if (c->dupacks > 3 || c->in_recovery) {
+			c->cwnd += c->mss;
+		}
+	}
+
+	/* RFC 793 p. 72: take the window from the newest segment. */
+	if (before(c->snd_wl1, seg->seq) ||
+	    (c->snd_wl1 == seg->seq && !before(ack, c->snd_wl2))) {
+		c->snd_wnd = wnd;
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = ack;
+		c->max_wnd = max(c->max_wnd, wnd);
+		if (wnd && c->timer_kind == HSK_TIMER_PERSIST) {
+			hsk_conn_stop_timer(c);
+			c->retries = 0;
+		}
+	}
+	if (c->fin_queued && c->snd_una == c->write_seq)
+		hsk_conn_fin_acked(c, now);
+	if (c->state != HSK_CLOSE)
+		hsk_conn_push(c, now);
+}
+
+/* Gives up: the error reaches the reader and the writer. */
+static void hsk_conn_timeout(struct hsk_conn *c)
+{
+	c->err = ETIMEDOUT;
+	hsk_inc(HSK_MIB_TCPAbortOnTimeout);
+	hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
+	hsk_conn_done(c);
+}
+
+void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
+{
+	u8 kind = c->timer_kind;
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&c->lock);
+	c->timer_kind = HSK_TIMER_NONE;
+	switch (kind) {
+	case HSK_TIMER_RTO:
+		if (c->snd_una == c->snd_nxt)
+			return;
+		if (++c->retries > HSK_RETRIES) {
+			hsk_conn_timeout(c);
+			return;
+		}
+		/* RFC 5681 3.1 and RFC 6298 5.5-5.7: back off, start over. */
+		c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
+		c->cwnd = c->mss;
+		c->in_recovery = false;
+		c->dupacks = 0;
+		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
+		/* Everything after the head goes again as the window opens. */
+		skb_queue_walk(&c->sndq, skb) {
+			if (skb == c->snd_head)
+				break;
+			HSK_SKB_CB(skb)->retrans = 1;
+		}
+		skb = skb_peek(&c->sndq);
+		hsk_conn_retransmit_head(c, now);
+		c->snd_nxt = HSK_SKB_CB(skb)->end_seq;
+		c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
+			      skb_queue_next(&c->sndq, skb);
+		hsk_inc(HSK_MIB_TCPTimeouts);
+		hsk_conn_arm_rto(c, now);
+		break;
+	case HSK_TIMER_PERSIST:
+		if (c->snd_wnd || !c->snd_head)
+			return;
+		if (++c->retries > HSK_RETRIES) {
+			hsk_conn_timeout(c);
+			return;
+		}
+		/* A probe the peer must answer with its window. */
+		hsk_send_ack(&c->key, c->snd_una - 1, c->rcv_nxt,
+			     hsk_conn_window(c), &(struct hsk_opts){ });
+		hsk_inc(HSK_MIB_TCPWinProbe);
+		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
+		hsk_conn_set_timer(c, HSK_TIMER_PERSIST, now + c->rto);
+		break;
+	case HSK_TIMER_FIN_WAIT2:
+	case HSK_TIMER_TIME_WAIT:
+		hsk_conn_done(c);
+		break;
+	}
+}
+
+static bool hsk_conn_writable(struct hsk_conn *c)
+{
+	return READ_ONCE(c->snd_bytes) < HSK_SNDBUF || READ_ONCE(c->err) ||
+	       READ_ONCE(c->fin_queued) || READ_ONCE(c->state) == HSK_CLOSE;
+}
+
+/* Why the connection cannot take data, or 0 if it can. */
+static int hsk_conn_write_error(struct hsk_conn *c)
+{
+	int err = c->err;
+
+	if (err) {
+		c->err = 0;
+		return -err;
+	}
+	if (c->fin_queued || (c->state != HSK_ESTABLISHED &&
+			      c->state != HSK_CLOSE_WAIT))
+		return -EPIPE;
+	return 0;
+}
+
+/*
+ * Copies user data into MSS-sized skbs at the tail of sndq and pushes.
+ * Blocks while the send buffer is full unless @nonblock.
+ */
+ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
+		       bool nonblock)
+{
+	size_t done = 0;
+	int ret = 0;
+
+	while (iov_iter_count(from)) {
+		u32 payload, room, n;
+		struct sk_buff *skb;
+
+		spin_lock_bh(&c->lock);
+		ret = hsk_conn_write_error(c);
+		if (ret) {
+			spin_unlock_bh(&c->lock);
+			break;
+		}
+		room = HSK_SNDBUF - min(c->snd_bytes, HSK_SNDBUF);
+		payload = hsk_conn_payload(c);
+		spin_unlock_bh(&c->lock);
+
+		if (!room) {
+			ret = -EAGAIN;
+			if (nonblock)
+				break;
+			ret = wait_event_interruptible(c->wait,
+						       hsk_conn_writable(c));
+			if (ret)
+				break;
+			continue;
+		}
+		n = min3((size_t)room, (size_t)payload, iov_iter_count(from));
+		skb = alloc_skb(payload, GFP_KERNEL);
+		if (!skb) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (copy_from_iter(skb_put(skb, n), n, from) != n) {
+			kfree_skb(skb);
+			ret = -EFAULT;
+			break;
+		}
+
+		spin_lock_bh(&c->lock);
+		ret = hsk_conn_write_error(c);
+		if (ret) {
+			spin_unlock_bh(&c->lock);
+			kfree_skb(skb);
+			break;
+		}
+		HSK_SKB_CB(skb)->seq = c->write_seq;
+		HSK_SKB_CB(skb)->end_seq = c->write_seq + n;
+		HSK_SKB_CB(skb)->retrans = 0;
+		HSK_SKB_CB(skb)->fin = 0;
+		c->write_seq += n;
+		c->snd_bytes += n;
+		__skb_queue_tail(&c->sndq, skb);
+		if (!c->snd_head)
+			c->snd_head = skb;
+		hsk_conn_push(c, jiffies);
+		spin_unlock_bh(&c->lock);
+		done += n;
+	}
+	if (done)
+		return done;
+	if (ret == -EPIPE)
+		send_sig(SIGPIPE, current, 0);
+	return ret;
+}
