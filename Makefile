@@ -27,16 +27,25 @@ ko:
 	@cp build/$(KVER)/src/hsk.ko build/$(KVER)/hsk.ko
 
 # User-space tools, built with the host's compiler into build/bin.
-TOOLS := build/bin/hsk-server build/bin/hsk-echo
+TOOLS := build/bin/hskctl build/bin/hsk-server build/bin/hsk-echo build/bin/hsk-http
 tools: $(TOOLS)
+
+build/bin/hskctl: tools/hskctl/hskctl.c mod/uapi/hsk.h
+	@mkdir -p build/bin
+	$(CC) -O2 -Wall -Wextra -o $@ $< $$(pkg-config --cflags --libs libmnl)
 
 build/bin/%: tools/examples/%.c mod/uapi/hsk.h
 	@mkdir -p build/bin
 	$(CC) -O2 -Wall -Wextra -pthread -o $@ $<
 
-install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m INSTALL_MOD_DIR=extra modules_install
-	depmod -a $(KVER)
+# DESTDIR stages a package (or a test) instead of the live system.
+install: module build/bin/hskctl
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m INSTALL_MOD_DIR=extra \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	install -D -m 0755 build/bin/hskctl $(DESTDIR)$(PREFIX)/sbin/hskctl
+	install -D -m 0644 tools/hskctl/hskctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/hskctl.8
+	install -D -m 0644 mod/uapi/hsk.h $(DESTDIR)$(PREFIX)/include/linux/hsk.h
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 deps:
 	tools/deps

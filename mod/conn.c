@@ -22,7 +22,7 @@
 #include <linux/slab.h>
 #include <net/tcp.h>
 
-static struct rhashtable hsk_conns;
+struct rhashtable hsk_conns;
 static struct kmem_cache *hsk_conn_cache;
 
 static const struct rhashtable_params hsk_conn_params = {

@@ -116,6 +116,10 @@ void hsk_sysctl_exit(void);
 struct hsk_listener;
 void hsk_synflood_warn(struct hsk_listener *l, int syncookies);
 
+/* netlink.c */
+int hsk_netlink_init(void);
+void hsk_netlink_exit(void);
+
 /* chardev.c */
 int hsk_chardev_init(void);
 void hsk_chardev_exit(void);

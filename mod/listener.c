@@ -16,7 +16,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-static struct rhashtable hsk_listeners;
+struct rhashtable hsk_listeners;
 
 static const struct rhashtable_params hsk_listener_params = {
 	.key_len = sizeof(struct hsk_lkey),

@@ -2,8 +2,8 @@
 /*
  * Init and exit order only. Counters and knobs come first so the engine
  * can use them from its first packet; then the keys and the tables a
- * segment is looked up in; hsk0 next, which feeds the engine; /dev/hsk,
- * the way user space drives it, last up and first down.
+ * segment is looked up in; hsk0 next, which feeds the engine; the user
+ * interfaces, netlink for hskctl and /dev/hsk, last up and first down.
  */
 
 #include "conn.h"
@@ -39,12 +39,17 @@ static int __init hsk_init(void)
 	ret = hsk_device_init();
 	if (ret)
 		goto err_conns;
-	ret = hsk_chardev_init();
+	ret = hsk_netlink_init();
 	if (ret)
 		goto err_device;
+	ret = hsk_chardev_init();
+	if (ret)
+		goto err_netlink;
 	pr_info("hsk0 ready\n");
 	return 0;
 
+err_netlink:
+	hsk_netlink_exit();
 err_device:
 	hsk_device_exit();
 err_conns:
@@ -63,6 +68,7 @@ err_stats:
 static void __exit hsk_exit(void)
 {
 	hsk_chardev_exit();
+	hsk_netlink_exit();
 	hsk_device_exit();
 	hsk_conns_exit();
 	hsk_synq_exit();

@@ -24,7 +24,7 @@
 #include <linux/slab.h>
 #include <net/tcp.h>
 
-static struct rhashtable hsk_reqs;
+struct rhashtable hsk_reqs;
 static struct kmem_cache *hsk_req_cache;
 static siphash_key_t hsk_isn_key;
 

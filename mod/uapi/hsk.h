@@ -78,4 +78,49 @@ struct hsk_info {
 #define HSK_IOC_SHUTDOWN	_IO(HSK_IOC_MAGIC, 3)	/* arg: SHUT_RD/WR/RDWR */
 #define HSK_IOC_INFO		_IOR(HSK_IOC_MAGIC, 4, struct hsk_info)
 
+/*
+ * Generic netlink family HSK_GENL_NAME: what hskctl shows. Each dump
+ * message is one listener or one connection, as flat attributes; GET_STATS
+ * answers one message with a nest of HSK_A_STAT nests. Addresses are
+ * __be32, ports host order. All commands need CAP_NET_ADMIN.
+ */
+#define HSK_GENL_NAME		"hsk"
+#define HSK_GENL_VERSION	1
+
+enum hsk_cmd {
+	HSK_CMD_UNSPEC,
+	HSK_CMD_GET_LISTENERS,	/* dump */
+	HSK_CMD_GET_CONNS,	/* dump: connections, then half-open entries */
+	HSK_CMD_GET_STATS,	/* do */
+	__HSK_CMD_MAX,
+};
+#define HSK_CMD_MAX (__HSK_CMD_MAX - 1)
+
+enum hsk_attr {
+	HSK_A_UNSPEC,
+	HSK_A_LOCAL_ADDR,	/* u32, network order */
+	HSK_A_LOCAL_PORT,	/* u16 */
+	HSK_A_PEER_ADDR,	/* u32, network order */
+	HSK_A_PEER_PORT,	/* u16 */
+	HSK_A_STATE,		/* u8, enum hsk_state */
+	HSK_A_RECV_Q,		/* u32: bytes not read; listener: accept queue */
+	HSK_A_SEND_Q,		/* u32: bytes not acked; listener: its bound */
+	HSK_A_TIMER_MS,		/* u32: to the next timer, if one runs */
+	HSK_A_RETRANS,		/* u32: SYN-ACK or data retransmissions */
+	HSK_A_ACCEPT_Q,		/* u32 */
+	HSK_A_ACCEPT_MAX,	/* u32: what the accept queue holds, B + 1 */
+	HSK_A_SYN_Q,		/* u32: half-open entries */
+	HSK_A_SYN_MAX,		/* u32: max_syn_backlog */
+	HSK_A_YOUNG,		/* u32: half-open entries never timed out */
+	HSK_A_DROPS,		/* u64: ListenDrops of this listener */
+	HSK_A_OVERFLOWS,	/* u64: ListenOverflows of this listener */
+	HSK_A_STATS,		/* nest of HSK_A_STAT */
+	HSK_A_STAT,		/* nest: HSK_A_STAT_NAME, HSK_A_STAT_VALUE */
+	HSK_A_STAT_NAME,	/* string, Linux's counter name */
+	HSK_A_STAT_VALUE,	/* u64 */
+	HSK_A_PAD,
+	__HSK_A_MAX,
+};
+#define HSK_A_MAX (__HSK_A_MAX - 1)
+
 #endif /* _UAPI_HSK_H */

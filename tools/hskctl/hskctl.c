@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hskctl: lists hsk's listeners and connections as ss does, and its
+ * counters as nstat does, over the "hsk" generic netlink family.
+ *
+ *   hskctl list  [-l] [-j] [-s STATE] [-p PORT]
+ *   hskctl stats [-j] [-z] [-a]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "../../mod/uapi/hsk.h"
+
+static struct mnl_socket *nl;
+static uint16_t family;
+static unsigned int seq;
+static bool json;
+
+static const char *const state_names[] = {
+	[HSK_ESTABLISHED] = "ESTAB",
+	[HSK_SYN_SENT] = "SYN-SENT",
+	[HSK_SYN_RECV] = "SYN-RECV",
+	[HSK_FIN_WAIT1] = "FIN-WAIT-1",
+	[HSK_FIN_WAIT2] = "FIN-WAIT-2",
+	[HSK_TIME_WAIT] = "TIME-WAIT",
+	[HSK_CLOSE] = "UNCONN",
+	[HSK_CLOSE_WAIT] = "CLOSE-WAIT",
+	[HSK_LAST_ACK] = "LAST-ACK",
+	[HSK_LISTEN] = "LISTEN",
+	[HSK_CLOSING] = "CLOSING",
+};
+
+static void die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hskctl: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void nl_error(int err)
+{
+	if (err == EPERM || err == EACCES)
+		die("%s", "permission denied: listing hsk needs CAP_NET_ADMIN (run as root)");
+	die("netlink: %s", strerror(err));
+}
+
+static struct nlmsghdr *put_req(char *buf, uint16_t type, uint16_t flags,
+				uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = HSK_GENL_VERSION;
+	return nlh;
+}
+
+/* Sends @nlh and feeds every answer to @cb; returns 0 or exits. */
+static void talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	static char buf[32768];	/* as MNL_SOCKET_DUMP_SIZE */
+	unsigned int portid = mnl_socket_get_portid(nl);
+	int ret;
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		nl_error(errno);
+	do {
+		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret < 0)
+			nl_error(errno);
+		ret = mnl_cb_run(buf, ret, nlh->nlmsg_seq, portid, cb, data);
+	} while (ret > 0);
+	if (ret < 0)
+		nl_error(errno);
+}
+
+static int family_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+		*(uint16_t *)data = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr, data);
+	return MNL_CB_OK;
+}
+
+static void open_family(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	char *reply;
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		die("netlink socket: %s", strerror(errno));
+	nlh = put_req(buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, HSK_GENL_NAME);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		nl_error(errno);
+	reply = malloc(MNL_SOCKET_BUFFER_SIZE);
+	do {
+		ret = mnl_socket_recvfrom(nl, reply, MNL_SOCKET_BUFFER_SIZE);
+		if (ret < 0)
+			nl_error(errno);
+		ret = mnl_cb_run(reply, ret, nlh->nlmsg_seq,
+				 mnl_socket_get_portid(nl), family_cb, &family);
+	} while (ret > 0);
+	free(reply);
+	if (ret < 0 && errno == ENOENT)
+		die("%s", "the hsk module is not loaded (no generic netlink family \"hsk\"): modprobe hsk");
+	if (ret < 0)
+		nl_error(errno);
+}
+
+static int ignore_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_OK;
+}
+
+/* Fails early, before any output, if the caller may not list. */
+static void check_permission(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	talk(put_req(buf, family, NLM_F_ACK, HSK_CMD_GET_STATS), ignore_cb, NULL);
+}
+
+/* One listener or connection, as the kernel sent it. */
+struct row {
+	struct in_addr laddr, raddr;
+	uint16_t lport, rport;
+	uint8_t state;
+	uint32_t rq, sq, timer_ms, retrans;
+	uint32_t acceptq, accept_max, synq, syn_max, young;
+	uint64_t drops, overflows;
+	bool peer, listener;
+};
+
+struct list_opts {
+	bool listeners_only;
+	int state;
+	int port;
+	unsigned int shown;
+};
+
+static int row_attr(const struct nlattr *a, void *data)
+{
+	struct row *r = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case HSK_A_LOCAL_ADDR:
+		r->laddr.s_addr = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_LOCAL_PORT:
+		r->lport = mnl_attr_get_u16(a);
+		break;
+	case HSK_A_PEER_ADDR:
+		r->raddr.s_addr = mnl_attr_get_u32(a);
+		r->peer = true;
+		break;
+	case HSK_A_PEER_PORT:
+		r->rport = mnl_attr_get_u16(a);
+		break;
+	case HSK_A_STATE:
+		r->state = mnl_attr_get_u8(a);
+		break;
+	case HSK_A_RECV_Q:
+		r->rq = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_SEND_Q:
+		r->sq = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_TIMER_MS:
+		r->timer_ms = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_RETRANS:
+		r->retrans = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_ACCEPT_Q:
+		r->acceptq = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_ACCEPT_MAX:
+		r->accept_max = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_SYN_Q:
+		r->synq = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_SYN_MAX:
+		r->syn_max = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_YOUNG:
+		r->young = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_DROPS:
+		r->drops = mnl_attr_get_u64(a);
+		break;
+	case HSK_A_OVERFLOWS:
+		r->overflows = mnl_attr_get_u64(a);
+		r->listener = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static const char *state_name(uint8_t s)
+{
+	if (s < sizeof(state_names) / sizeof(state_names[0]) && state_names[s])
+		return state_names[s];
+	return "UNKNOWN";
+}
+
+static int row_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct list_opts *o = data;
+	char local[32], peer[32];
+	struct row r = { 0 };
+
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), row_attr, &r);
+	if (o->state >= 0 && r.state != o->state)
+		return MNL_CB_OK;
+	if (o->port >= 0 && r.lport != o->port && r.rport != o->port)
+		return MNL_CB_OK;
+	snprintf(local, sizeof(local), "%s:%u", r.laddr.s_addr ?
+		 inet_ntoa(r.laddr) : "*", r.lport);
+	if (r.peer)
+		snprintf(peer, sizeof(peer), "%s:%u", inet_ntoa(r.raddr), r.rport);
+	else
+		snprintf(peer, sizeof(peer), "*:*");
+
+	if (json) {
+		printf("%s{\"state\":\"%s\",\"recv_q\":%u,\"send_q\":%u,\"local\":\"%s\",\"peer\":\"%s\"",
+		       o->shown ? "," : "", state_name(r.state), r.rq, r.sq,
+		       local, peer);
+		if (r.listener)
+			printf(",\"accept_q\":%u,\"accept_max\":%u,\"syn_q\":%u,\"syn_max\":%u,\"young\":%u,\"drops\":%llu,\"overflows\":%llu",
+			       r.acceptq, r.accept_max, r.synq, r.syn_max,
+			       r.young, (unsigned long long)r.drops,
+			       (unsigned long long)r.overflows);
+		else
+			printf(",\"timer_ms\":%u,\"retrans\":%u", r.timer_ms,
+			       r.retrans);
+		putchar('}');
+	} else if (r.listener) {
+		printf("%-10s %-6u %-6u %-21s %-21s syn %u/%u young %u accept %u/%u drops %llu overflows %llu\n",
+		       state_name(r.state), r.rq, r.sq, local, peer, r.synq,
+		       r.syn_max, r.young, r.acceptq, r.accept_max,
+		       (unsigned long long)r.drops,
+		       (unsigned long long)r.overflows);
+	} else {
+		printf("%-10s %-6u %-6u %-21s %-21s", state_name(r.state),
+		       r.rq, r.sq, local, peer);
+		if (r.timer_ms || r.retrans)
+			printf(" timer:(%.3fs,%u)", r.timer_ms / 1000.0,
+			       r.retrans);
+		putchar('\n');
+	}
+	o->shown++;
+	return MNL_CB_OK;
+}
+
+static int parse_state(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+		if (state_names[i] && !strcasecmp(s, state_names[i]))
+			return i;
+	if (!strcasecmp(s, "established"))
+		return HSK_ESTABLISHED;
+	if (!strcasecmp(s, "syn-recv") || !strcasecmp(s, "half-open"))
+		return HSK_SYN_RECV;
+	die("unknown state %s", s);
+	return -1;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct list_opts o = { .state = -1, .port = -1 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int c;
+
+	while ((c = getopt(argc, argv, "ljs:p:")) != -1) {
+		switch (c) {
+		case 'l':
+			o.listeners_only = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			o.state = parse_state(optarg);
+			break;
+		case 'p':
+			o.port = atoi(optarg);
+			break;
+		default:
+			return 2;
+		}
+	}
+	open_family();
+	check_permission();
+	if (json)
+		putchar('[');
+	else
+		printf("%-10s %-6s %-6s %-21s %-21s\n", "State", "Recv-Q",
+		       "Send-Q", "Local Address:Port", "Peer Address:Port");
+	talk(put_req(buf, family, NLM_F_DUMP, HSK_CMD_GET_LISTENERS), row_cb, &o);
+	if (!o.listeners_only)
+		talk(put_req(buf, family, NLM_F_DUMP, HSK_CMD_GET_CONNS), row_cb, &o);
+	if (json)
+		puts("]");
+	return 0;
+}
+
+struct counter {
+	char name[64];
+	uint64_t value;
+};
+
+struct stats {
+	struct counter c[256];
+	unsigned int n;
+};
+
+static int stat_attr(const struct nlattr *a, void *data)
+{
+	struct counter *c = data;
+
+	if (mnl_attr_get_type(a) == HSK_A_STAT_NAME)
+		snprintf(c->name, sizeof(c->name), "%s", mnl_attr_get_str(a));
+	else if (mnl_attr_get_type(a) == HSK_A_STAT_VALUE)
+		c->value = mnl_attr_get_u64(a);
+	return MNL_CB_OK;
+}
+
+static int stats_attr(const struct nlattr *a, void *data)
+{
+	struct stats *s = data;
+
+	if (mnl_attr_get_type(a) == HSK_A_STATS) {
+		const struct nlattr *n;
+
+		mnl_attr_for_each_nested(n, a) {
+			if (s->n == 256)
+				break;
+			mnl_attr_parse_nested(n, stat_attr, &s->c[s->n++]);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), stats_attr, data);
+	return MNL_CB_OK;
+}
+
+/* nstat keeps the last values per user; so does hskctl. */
+static void history_path(char *p, size_t len)
+{
+	const char *env = getenv("HSKCTL_HISTORY");
+
+	if (env)
+		snprintf(p, len, "%s", env);
+	else
+		snprintf(p, len, "/tmp/.hskctl.u%u", (unsigned int)getuid());
+}
+
+static uint64_t history_get(FILE *f, const char *name)
+{
+	char n[64];
+	unsigned long long v;
+
+	if (!f)
+		return 0;
+	rewind(f);
+	while (fscanf(f, "%63s %llu", n, &v) == 2)
+		if (!strcmp(n, name))
+			return v;
+	return 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], path[256];
+	bool zeros = false, absolute = false;
+	struct stats *s = calloc(1, sizeof(*s));
+	unsigned int i, shown = 0;
+	FILE *hist;
+	int c;
+
+	while ((c = getopt(argc, argv, "jza")) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'z':
+			zeros = true;
+			break;
+		case 'a':
+			absolute = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	open_family();
+	talk(put_req(buf, family, NLM_F_ACK, HSK_CMD_GET_STATS), stats_cb, s);
+	history_path(path, sizeof(path));
+	hist = absolute ? NULL : fopen(path, "r");
+	printf(json ? "{\"hsk\":{" : "#hsk\n");
+	for (i = 0; i < s->n; i++) {
+		uint64_t v = s->c[i].value - history_get(hist, s->c[i].name);
+
+		if (!v && !zeros)
+			continue;
+		if (json)
+			printf("%s\"%s\":%llu", shown ? "," : "", s->c[i].name,
+			       (unsigned long long)v);
+		else
+			printf("%-32s%llu\n", s->c[i].name, (unsigned long long)v);
+		shown++;
+	}
+	if (json)
+		puts("}}");
+	if (hist)
+		fclose(hist);
+	hist = fopen(path, "w");
+	if (hist) {
+		for (i = 0; i < s->n; i++)
+			fprintf(hist, "%s %llu\n", s->c[i].name,
+				(unsigned long long)s->c[i].value);
+		fclose(hist);
+	}
+	free(s);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: hskctl list  [-l] [-j] [-s STATE] [-p PORT]\n"
+	      "       hskctl stats [-j] [-z] [-a]\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "ls"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "stats"))
+		return cmd_stats(argc - 1, argv + 1);
+	usage(stderr);
+	return 2;
+}
