@@ -131,17 +131,12 @@ static void open_family(void)
 		nl_error(errno);
 }
 
-static int ignore_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return MNL_CB_OK;
-}
-
 /* Fails early, before any output, if the caller may not list. */
 static void check_permission(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
-	talk(put_req(buf, family, NLM_F_ACK, HSK_CMD_GET_STATS), ignore_cb, NULL);
+	talk(put_req(buf, family, NLM_F_ACK, HSK_CMD_GET_STATS), NULL, NULL);
 }
 
 /* One listener or connection, as the kernel sent it. */
