@@ -42,4 +42,11 @@ hsk_compat_register_sysctl(const char *path, struct ctl_table *table,
 #endif
 }
 
+/* 6.10 dropped __assign_str()'s source argument: it was always the same. */
+#ifdef HSK_HAVE_ASSIGN_STR_1
+#define hsk_trace_assign_str(dst, src) __assign_str(dst)
+#else
+#define hsk_trace_assign_str(dst, src) __assign_str(dst, src)
+#endif
+
 #endif /* _HSK_COMPAT_H */

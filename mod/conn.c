@@ -17,6 +17,7 @@
 #include "listener.h"
 #include "proto.h"
 #include "synq.h"
+#include "trace.h"
 #include "uapi/hsk.h"
 
 #include <linux/slab.h>
@@ -44,6 +45,13 @@ void hsk_tuple_from_seg(struct hsk_tuple *t, const struct hsk_seg *seg)
 struct hsk_conn *hsk_conn_lookup(const struct hsk_tuple *t)
 {
 	return rhashtable_lookup(&hsk_conns, t, hsk_conn_params);
+}
+
+void hsk_conn_set_state(struct hsk_conn *c, u8 state)
+{
+	if (c->state != state)
+		trace_hsk_state_change(&c->key, c->state, state);
+	c->state = state;
 }
 
 static void hsk_conn_timer_fn(struct timer_list *t)
@@ -121,6 +129,7 @@ static struct hsk_conn *hsk_conn_start(struct hsk_conn *c,
 		kmem_cache_free(hsk_conn_cache, c);
 		return ERR_PTR(-EEXIST);
 	}
+	trace_hsk_state_change(&c->key, HSK_SYN_RECV, HSK_ESTABLISHED);
 	if (seg->len || (seg->flags & HSK_TH_FIN)) {
 		spin_lock(&c->lock);
 		hsk_conn_data(c, skb, seg);
@@ -186,7 +195,7 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 void hsk_conn_done(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
-	c->state = HSK_CLOSE;
+	hsk_conn_set_state(c, HSK_CLOSE);
 	hsk_conn_stop_timer(c);
 	__skb_queue_purge(&c->sndq);
 	__skb_queue_purge(&c->oooq);
@@ -239,7 +248,8 @@ static void hsk_conn_send_fin(struct hsk_conn *c)
 	if (!c->snd_head)
 		c->snd_head = skb;
 	c->fin_queued = true;
-	c->state = c->state == HSK_ESTABLISHED ? HSK_FIN_WAIT1 : HSK_LAST_ACK;
+	hsk_conn_set_state(c, c->state == HSK_ESTABLISHED ? HSK_FIN_WAIT1 :
+						       HSK_LAST_ACK);
 	hsk_conn_push(c, jiffies);
 	wake_up_interruptible_all(&c->wait);
 }

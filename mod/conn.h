@@ -132,6 +132,7 @@ void hsk_conn_read_done(struct hsk_conn *c);
 void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at);
 void hsk_conn_stop_timer(struct hsk_conn *c);
 void hsk_conn_done(struct hsk_conn *c);
+void hsk_conn_set_state(struct hsk_conn *c, u8 state);
 void hsk_conn_send_ack(struct hsk_conn *c);
 void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		      unsigned long now);

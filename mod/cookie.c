@@ -203,14 +203,14 @@ void hsk_cookie_ack(struct hsk_listener *l, struct sk_buff *skb,
 	}
 	if (hsk_acceptq_full(l)) {
 		/* No state to retry from: the client will time out or RST. */
-		hsk_listener_drop(l, true);
+		hsk_listener_drop(l, seg, true);
 		goto out;
 	}
 	c = hsk_conn_from_cookie(&t, &ck, skb, seg);
 	if (IS_ERR(c)) {
 		if (PTR_ERR(c) == -ENOMEM)
 			hsk_inc(HSK_MIB_DropNoMem);
-		hsk_listener_drop(l, false);
+		hsk_listener_drop(l, seg, false);
 		goto out;
 	}
 	hsk_acceptq_add(l, c);

@@ -12,6 +12,7 @@
 #include "listener.h"
 #include "proto.h"
 #include "synq.h"
+#include "trace.h"
 
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -210,6 +211,14 @@ bool hsk_input(struct sk_buff *skb)
 
 	res = hsk_parse(skb, &seg);
 	if (unlikely(res != HSK_MIB_InSegs)) {
+		if (trace_hsk_drop_enabled()) {
+			struct iphdr _iph;
+			const struct iphdr *iph;
+
+			iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+			trace_hsk_drop(hsk_stat_name(res), iph ? iph->saddr : 0,
+				       iph ? iph->daddr : 0);
+		}
 		hsk_inc(res);
 		if (res != HSK_MIB_DropNoMem)
 			hsk_inc(HSK_MIB_InErrs);

@@ -11,6 +11,7 @@
 #include "listener.h"
 #include "proto.h"
 #include "synq.h"
+#include "trace.h"
 
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -57,8 +58,11 @@ bool hsk_acceptq_full(const struct hsk_listener *l)
 	return READ_ONCE(l->acceptq_len) > hsk_listener_max_backlog(l);
 }
 
-void hsk_listener_drop(struct hsk_listener *l, bool overflow)
+void hsk_listener_drop(struct hsk_listener *l, const struct hsk_seg *seg,
+		       bool overflow)
 {
+	trace_hsk_drop(overflow ? "ListenOverflows" : "ListenDrops",
+		       seg->saddr, seg->daddr);
 	if (overflow) {
 		hsk_inc(HSK_MIB_ListenOverflows);
 		atomic_long_inc(&l->overflows);

@@ -60,7 +60,8 @@ int hsk_listener_create(__be32 addr, __be16 port, int backlog,
 void hsk_listener_close(struct hsk_listener *l);
 unsigned int hsk_listener_max_backlog(const struct hsk_listener *l);
 bool hsk_acceptq_full(const struct hsk_listener *l);
-void hsk_listener_drop(struct hsk_listener *l, bool overflow);
+void hsk_listener_drop(struct hsk_listener *l, const struct hsk_seg *seg,
+		       bool overflow);
 void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
 		      const struct hsk_seg *seg);
 void hsk_acceptq_add(struct hsk_listener *l, struct hsk_conn *c);

@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "hsk.h"
 #include "proto.h"
+#include "trace.h"
 #include "uapi/hsk.h"
 
 #include <net/tcp.h>
@@ -77,14 +78,14 @@ static void hsk_conn_fin(struct hsk_conn *c)
 	c->fin_rcvd = true;
 	switch (c->state) {
 	case HSK_ESTABLISHED:
-		c->state = HSK_CLOSE_WAIT;
+		hsk_conn_set_state(c, HSK_CLOSE_WAIT);
 		break;
 	case HSK_FIN_WAIT1:
 		/* Our FIN not yet acknowledged: simultaneous close. */
-		c->state = HSK_CLOSING;
+		hsk_conn_set_state(c, HSK_CLOSING);
 		break;
 	case HSK_FIN_WAIT2:
-		c->state = HSK_TIME_WAIT;
+		hsk_conn_set_state(c, HSK_TIME_WAIT);
 		hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, jiffies + tw);
 		break;
 	}

@@ -187,14 +187,14 @@ static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 
 	switch (c->state) {
 	case HSK_FIN_WAIT1:
-		c->state = HSK_FIN_WAIT2;
+		hsk_conn_set_state(c, HSK_FIN_WAIT2);
 		hsk_conn_stop_timer(c);
 		/* Only an orphan is timed out of FIN_WAIT_2, as Linux. */
 		if (c->orphan)
 			hsk_conn_set_timer(c, HSK_TIMER_FIN_WAIT2, now + tw);
 		break;
 	case HSK_CLOSING:
-		c->state = HSK_TIME_WAIT;
+		hsk_conn_set_state(c, HSK_TIME_WAIT);
 		hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, now + tw);
 		break;
 	case HSK_LAST_ACK:

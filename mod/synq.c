@@ -17,6 +17,7 @@
 #include "listener.h"
 #include "proto.h"
 #include "synq.h"
+#include "trace.h"
 
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -145,11 +146,11 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 			hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
 		} else {
 			hsk_inc(HSK_MIB_TCPReqQFullDrop);
-			hsk_listener_drop(l, false);
+			hsk_listener_drop(l, seg, false);
 		}
 		hsk_synflood_warn(l, syncookies);
 		if (hsk_acceptq_full(l)) {
-			hsk_listener_drop(l, true);
+			hsk_listener_drop(l, seg, true);
 			return;
 		}
 		if (syncookies)
@@ -157,14 +158,14 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 		return;
 	}
 	if (hsk_acceptq_full(l)) {
-		hsk_listener_drop(l, true);
+		hsk_listener_drop(l, seg, true);
 		return;
 	}
 
 	req = kmem_cache_alloc(hsk_req_cache, GFP_ATOMIC);
 	if (!req) {
 		hsk_inc(HSK_MIB_DropNoMem);
-		hsk_listener_drop(l, false);
+		hsk_listener_drop(l, seg, false);
 		return;
 	}
 	hsk_tuple_from_seg(&req->key, seg);
@@ -191,7 +192,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 		if (l->dead)
 			hsk_send_reset(seg);
 		else
-			hsk_listener_drop(l, false);
+			hsk_listener_drop(l, seg, false);
 		return;
 	}
 	if (rhashtable_lookup_insert_fast(&hsk_reqs, &req->node,
@@ -203,6 +204,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	}
 	WRITE_ONCE(l->qlen, l->qlen + 1);
 	l->young++;
+	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
 	hsk_req_arm(l, req, now);
 	hsk_req_send_synack(req);
 	spin_unlock(&l->lock);
@@ -246,6 +248,7 @@ static void hsk_req_embryonic_reset(struct hsk_listener *l,
 {
 	if (!(seg->flags & HSK_TH_RST))
 		hsk_send_reset(seg);
+	trace_hsk_state_change(&req->key, HSK_SYN_RECV, HSK_CLOSE);
 	hsk_req_unlink(l, req);
 	hsk_inc(HSK_MIB_EmbryonicRsts);
 	hsk_inc(HSK_MIB_AttemptFails);
@@ -279,6 +282,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		hsk_req_arm(l, req, now);
 		hsk_req_send_synack(req);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
+		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 		goto out;
 	}
 
@@ -315,7 +319,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 	if (l->dead)
 		goto out;
 	if (hsk_acceptq_full(l)) {
-		hsk_listener_drop(l, true);
+		hsk_listener_drop(l, seg, true);
 		if (READ_ONCE(hsk_knobs.abort_on_overflow))
 			hsk_req_embryonic_reset(l, req, seg);
 		else
@@ -327,7 +331,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 	if (IS_ERR(c)) {
 		if (PTR_ERR(c) == -ENOMEM)
 			hsk_inc(HSK_MIB_DropNoMem);
-		hsk_listener_drop(l, false);
+		hsk_listener_drop(l, seg, false);
 		goto out;
 	}
 	/* The connection is hashed already, so nothing falls in between. */
@@ -373,6 +377,8 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 			retries = hsk_synq_retries(l->qlen, l->young, max_qlen,
 						   retries0);
 			if (req->num_timeout >= retries) {
+				trace_hsk_state_change(&req->key, HSK_SYN_RECV,
+						       HSK_CLOSE);
 				hsk_req_unlink(l, req);
 				continue;
 			}
@@ -382,6 +388,7 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 			hsk_req_arm(l, req, now);
 			hsk_req_send_synack(req);
 			hsk_inc(HSK_MIB_TCPSynRetrans);
+			trace_hsk_synack_retrans(&req->key, req->num_timeout);
 		}
 	}
 rearm:
