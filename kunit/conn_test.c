@@ -1,0 +1,1499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: synchronized connections (included by mod/conn.c, so it reaches
+ * recv.c and send.c through conn.h). Each case gets a connection the way a
+ * server does: a listener, the client's SYN and third ACK as real segments,
+ * then the accept queue. The client is the test: it builds every segment
+ * (sequence numbers, ACK, window, timestamps, payload), and what hsk sends
+ * is captured and parsed back. Time is driven: a timer is fired by calling
+ * hsk_conn_on_timer() at the time it was armed for, never by waiting.
+ *
+ * The rules are RFC 793's (close diagram, acceptability), RFC 7323's
+ * (window scaling, PAWS), RFC 5961's (blind RST, SYN and ACK checks), RFC
+ * 6298's (RTO), RFC 5681's (fast retransmit) and RFC 1122's (persist).
+ */
+
+#include "hsk_test.h"
+
+#include <linux/net.h>
+#include <linux/uio.h>
+
+/* The client: its next segment and the connection it talks to. */
+struct t_peer {
+	struct hsk_t_seg s;	/* seq: next to send; ack, window, TSval */
+	struct hsk_conn *c;
+	u32 iss;		/* hsk's ISN */
+};
+
+/* The byte at sequence number @seq of either direction's stream. */
+static u8 t_byte(u32 seq)
+{
+	return (u8)(seq * 7 + (seq >> 8));
+}
+
+/*
+ * A connection from 198.18.0.7:@port+30000 to a new listener on @port: the
+ * client's SYN carries MSS @mss (0: none), window scale @wscale (< 0: none)
+ * and timestamps if @ts. The third ACK offers window 502 (scaled).
+ */
+static void t_est(struct kunit *test, struct t_peer *p, u16 port,
+		  s8 wscale, bool ts, u16 mss)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, port, 16);
+	struct hsk_seg sa;
+
+	memset(p, 0, sizeof(*p));
+	hsk_t_syn(&p->s, port + 30000, port);
+	p->s.wscale = wscale;
+	p->s.ts = ts;
+	p->s.mss = mss;
+	hsk_t_open(test, &p->s, ctx->t0, &sa);
+	p->iss = sa.seq;
+	hsk_t_ack_of(&p->s, &sa);
+	hsk_t_send(test, &p->s, ctx->t0);
+	hsk_t_expect_none(test);
+	p->c = hsk_t_accept(test, l);
+	KUNIT_ASSERT_NOT_NULL(test, p->c);
+	KUNIT_ASSERT_EQ(test, (int)p->c->state, HSK_ESTABLISHED);
+	KUNIT_ASSERT_EQ(test, p->c->rcv_nxt, p->s.seq);
+	KUNIT_ASSERT_EQ(test, p->c->snd_nxt, p->iss + 1);
+}
+
+/* The usual client: MSS 1460, window scale 7, timestamps. */
+static void t_est_std(struct kunit *test, struct t_peer *p, u16 port)
+{
+	t_est(test, p, port, 7, true, 1460);
+}
+
+/*
+ * The client sends @flags at @seq with @len bytes of its stream, its
+ * current ACK and window, TSval one tick on and a TSecr of now.
+ */
+static void t_xmit(struct kunit *test, struct t_peer *p, u8 flags, u32 seq,
+		   u32 len)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_t_seg s = p->s;
+	u8 *buf = NULL;
+	u32 i;
+
+	if (len) {
+		buf = kunit_kmalloc(test, len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		for (i = 0; i < len; i++)
+			buf[i] = t_byte(seq + i);
+	}
+	s.flags = flags;
+	s.seq = seq;
+	s.data = buf;
+	s.len = len;
+	if (s.ts) {
+		s.tsval = ++p->s.tsval;
+		s.tsecr = hsk_ts_now();
+	}
+	hsk_t_send(test, &s, ctx->t0);
+	if (buf)
+		kunit_kfree(test, buf);
+}
+
+/* In-sequence data, a bare ACK, a FIN: the client's next segment. */
+static void t_data(struct kunit *test, struct t_peer *p, u32 len)
+{
+	t_xmit(test, p, HSK_TH_ACK | HSK_TH_PSH, p->s.seq, len);
+	p->s.seq += len;
+}
+
+static void t_ack(struct kunit *test, struct t_peer *p)
+{
+	t_xmit(test, p, HSK_TH_ACK, p->s.seq, 0);
+}
+
+static void t_fin(struct kunit *test, struct t_peer *p)
+{
+	t_xmit(test, p, HSK_TH_ACK | HSK_TH_FIN, p->s.seq, 0);
+	p->s.seq++;
+}
+
+/* The oldest captured segment, parsed; the caller frees the skb. */
+static struct sk_buff *t_pop_skb(struct kunit *test, struct hsk_seg *seg)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct sk_buff *skb = skb_dequeue(&ctx->cap);
+	enum hsk_mib res;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, skb, "hsk sent nothing");
+	skb->ip_summed = CHECKSUM_NONE;	/* so hsk_parse verifies it */
+	res = hsk_parse(skb, seg);
+	if (res != HSK_MIB_InSegs)
+		kfree_skb(skb);
+	KUNIT_ASSERT_EQ_MSG(test, res, HSK_MIB_InSegs,
+			    "hsk sent a segment it would refuse itself");
+	return skb;
+}
+
+/* Exactly one segment was sent: a bare ACK of @ack at @seq. */
+static void t_expect_ack(struct kunit *test, struct t_peer *p, u32 seq,
+			 u32 ack, struct hsk_seg *r)
+{
+	hsk_t_expect_one(test, &p->s, HSK_TH_ACK, r);
+	KUNIT_EXPECT_EQ(test, r->seq, seq);
+	KUNIT_EXPECT_EQ(test, r->ack_seq, ack);
+}
+
+/*
+ * The next captured segment carries @len bytes of hsk's stream from @seq,
+ * with ACK (PSH allowed) and the client's next seq as its ACK.
+ */
+static void t_expect_data(struct kunit *test, struct t_peer *p, u32 seq,
+			  u32 len)
+{
+	struct sk_buff *skb;
+	struct hsk_seg r;
+	u8 *buf;
+	u32 i;
+
+	skb = t_pop_skb(test, &r);
+	KUNIT_EXPECT_EQ(test, r.flags & ~HSK_TH_PSH, HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, r.seq, seq);
+	KUNIT_EXPECT_EQ(test, r.len, len);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, p->s.seq);
+	if (r.len == len && len) {
+		buf = kunit_kmalloc(test, len, GFP_KERNEL);
+		if (buf && !skb_copy_bits(skb, skb_transport_offset(skb) + r.doff,
+					  buf, len)) {
+			for (i = 0; i < len; i++) {
+				if (buf[i] != t_byte(seq + i)) {
+					KUNIT_FAIL(test, "byte %u of the segment at %u is wrong",
+						   i, seq);
+					break;
+				}
+			}
+		}
+	}
+	kfree_skb(skb);
+}
+
+/* The application writes @len bytes of the stream (non-blocking). */
+static ssize_t t_write(struct kunit *test, struct hsk_conn *c, u32 len)
+{
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter it;
+	u32 seq = READ_ONCE(c->write_seq), i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < len; i++)
+		buf[i] = t_byte(seq + i);
+	iov_iter_kvec(&it, WRITE, &kv, 1, len);
+	return hsk_conn_write(c, &it, true);
+}
+
+/*
+ * The file goes away. The suite's exit hook still holds the accepted
+ * reference it tracks, so take one for it: the file's is what close drops.
+ */
+static void t_close(struct hsk_conn *c)
+{
+	refcount_inc(&c->ref);
+	hsk_conn_close(c);
+}
+
+/* Fires @c's timer at the time it was armed for; returns its kind. */
+static u8 t_fire(struct hsk_conn *c, unsigned long *at)
+{
+	unsigned long when;
+	u8 kind;
+
+	spin_lock_bh(&c->lock);
+	kind = c->timer_kind;
+	when = c->timer_at;
+	hsk_conn_on_timer(c, when);
+	spin_unlock_bh(&c->lock);
+	if (at)
+		*at = when;
+	return kind;
+}
+
+/* @c's timer is @kind, due @d after a moment between @j0 and now. */
+static void t_expect_timer(struct kunit *test, struct hsk_conn *c, u8 kind,
+			   unsigned long j0, unsigned long d)
+{
+	unsigned long j1 = jiffies, at;
+	u8 k;
+
+	spin_lock_bh(&c->lock);
+	k = c->timer_kind;
+	at = c->timer_at;
+	spin_unlock_bh(&c->lock);
+	KUNIT_EXPECT_EQ(test, (int)k, (int)kind);
+	KUNIT_EXPECT_TRUE_MSG(test, !time_before(at, j0 + d) &&
+			      !time_after(at, j1 + d),
+			      "timer due at %lu, want %lu..%lu", at, j0 + d,
+			      j1 + d);
+}
+
+/*
+ * A reader with @bytes of unread data that never arrived on the wire: the
+ * receive buffer fills as if a slow reader had let 4 MB pile up.
+ */
+static void t_set_unread(struct hsk_conn *c, u32 bytes)
+{
+	spin_lock_bh(&c->lock);
+	c->rx_bytes = bytes;
+	spin_unlock_bh(&c->lock);
+}
+
+/* The reader took @n bytes, as read() does, then tells the engine. */
+static void t_read(struct hsk_conn *c, u32 n)
+{
+	spin_lock_bh(&c->lock);
+	c->rx_bytes -= n;
+	spin_unlock_bh(&c->lock);
+	hsk_conn_read_done(c);
+}
+
+/* The receive queue holds exactly @len bytes of the client's stream at @seq. */
+static void t_expect_rxq(struct kunit *test, struct hsk_conn *c, u32 seq,
+			 u32 len)
+{
+	u8 *buf = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+	struct sk_buff *skb;
+	u32 got = 0, off, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	spin_lock_bh(&c->lock);
+	off = c->rx_off;
+	skb_queue_walk(&c->rxq, skb) {
+		u32 n = min(skb->len - off, len + 1 - got);
+
+		if (skb_copy_bits(skb, off, buf + got, n))
+			break;
+		got += n;
+		off = 0;
+		if (got > len)
+			break;
+	}
+	spin_unlock_bh(&c->lock);
+	KUNIT_EXPECT_EQ(test, got, len);
+	for (i = 0; i < min(got, len); i++) {
+		if (buf[i] != t_byte(seq + i)) {
+			KUNIT_FAIL(test, "received byte %u (seq %u) is wrong",
+				   i, seq + i);
+			break;
+		}
+	}
+}
+
+/* --- the close diagram (RFC 793 3.5, figure 6) ------------------------- */
+
+/* ESTABLISHED -> CLOSE_WAIT -> LAST_ACK -> CLOSED, the passive close. */
+static void hsk_conn_close_passive(struct kunit *test)
+{
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	t_est_std(test, &p, 9101);
+	c = p.c;
+
+	t_fin(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE_WAIT);
+	KUNIT_EXPECT_TRUE(test, c->fin_rcvd);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, p.s.seq);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+
+	t_close(c);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_LAST_ACK);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 1);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, p.s.seq);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+
+	/* The ACK of our FIN: CLOSED, out of the table, nothing sent. */
+	p.s.ack = p.iss + 2;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_FALSE(test, c->hashed);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_NULL(test, hsk_t_conn(&p.s));
+}
+
+/*
+ * ESTABLISHED -> FIN_WAIT_1 (close) -> FIN_WAIT_2 (our FIN acked) ->
+ * TIME_WAIT (their FIN) -> CLOSED after fin_timeout.
+ */
+static void hsk_conn_close_active(struct kunit *test)
+{
+	unsigned long j0, at;
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	hsk_knobs.fin_timeout = 23;
+	t_est_std(test, &p, 9102);
+	c = p.c;
+
+	t_close(c);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_FIN_WAIT1);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 1);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, p.s.seq);
+
+	p.s.ack = p.iss + 2;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_FIN_WAIT2);
+
+	j0 = jiffies;
+	t_fin(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	t_expect_timer(test, c, HSK_TIMER_TIME_WAIT, j0, 23 * HZ);
+	KUNIT_EXPECT_TRUE(test, c->hashed);
+
+	KUNIT_EXPECT_EQ(test, (int)t_fire(c, &at), HSK_TIMER_TIME_WAIT);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_FALSE(test, c->hashed);
+	KUNIT_EXPECT_NULL(test, hsk_t_conn(&p.s));
+}
+
+/* shutdown(SHUT_WR) takes the same path as close: FIN, FIN_WAIT_1. */
+static void hsk_conn_close_shut_wr(struct kunit *test)
+{
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	t_est_std(test, &p, 9103);
+	c = p.c;
+
+	KUNIT_EXPECT_EQ(test, hsk_conn_shutdown(c, SHUT_WR), 0);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_FIN_WAIT1);
+	KUNIT_EXPECT_FALSE(test, c->orphan);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 1);
+
+	/* Half-closed: the peer's data still arrives. */
+	t_data(test, &p, 300);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 300U);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_FIN_WAIT1);
+
+	p.s.ack = p.iss + 2;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_FIN_WAIT2);
+	t_fin(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+}
+
+/* FIN_WAIT_1 -> CLOSING (their FIN, ours unacked) -> TIME_WAIT (ACK). */
+static void hsk_conn_close_simultaneous(struct kunit *test)
+{
+	unsigned long j0;
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	hsk_knobs.fin_timeout = 31;
+	t_est_std(test, &p, 9104);
+	c = p.c;
+
+	t_close(c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_FIN_WAIT1);
+
+	/* Their FIN crossed ours: it acknowledges nothing new. */
+	t_fin(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSING);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+
+	j0 = jiffies;
+	p.s.ack = p.iss + 2;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+	t_expect_timer(test, c, HSK_TIMER_TIME_WAIT, j0, 31 * HZ);
+}
+
+/* FIN_WAIT_1 -> TIME_WAIT: their FIN acknowledges ours. */
+static void hsk_conn_close_fin_with_ack(struct kunit *test)
+{
+	unsigned long j0;
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	hsk_knobs.fin_timeout = 13;
+	t_est_std(test, &p, 9105);
+	c = p.c;
+
+	t_close(c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+
+	j0 = jiffies;
+	p.s.ack = p.iss + 2;
+	t_fin(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	t_expect_timer(test, c, HSK_TIMER_TIME_WAIT, j0, 13 * HZ);
+}
+
+/*
+ * FIN_WAIT_2 is bounded by fin_timeout only for an orphan, as Linux: a
+ * half-closed connection whose file is open waits for the peer as long
+ * as it takes, and its close starts the clock.
+ */
+static void hsk_conn_fin_wait2_timeout(struct kunit *test)
+{
+	struct t_peer p, q;
+	unsigned long j0;
+	struct hsk_seg r;
+
+	hsk_knobs.fin_timeout = 17;
+
+	/* An orphan: CLOSED after fin_timeout, silently. */
+	t_est_std(test, &p, 9106);
+	t_close(p.c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	j0 = jiffies;
+	p.s.ack = p.iss + 2;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, (int)p.c->state, HSK_FIN_WAIT2);
+	t_expect_timer(test, p.c, HSK_TIMER_FIN_WAIT2, j0, 17 * HZ);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(p.c, NULL), HSK_TIMER_FIN_WAIT2);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)p.c->state, HSK_CLOSE);
+	KUNIT_EXPECT_FALSE(test, p.c->hashed);
+
+	/* Not an orphan: no timer at all. */
+	t_est_std(test, &q, 9107);
+	KUNIT_EXPECT_EQ(test, hsk_conn_shutdown(q.c, SHUT_WR), 0);
+	hsk_t_expect_one(test, &q.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	q.s.ack = q.iss + 2;
+	t_ack(test, &q);
+	KUNIT_EXPECT_EQ(test, (int)q.c->state, HSK_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, (int)q.c->timer_kind, HSK_TIMER_NONE);
+	t_fire(q.c, NULL);
+	KUNIT_EXPECT_EQ(test, (int)q.c->state, HSK_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, q.c->hashed);
+	hsk_t_expect_none(test);
+
+	/* Its close makes it an orphan: now the clock runs. */
+	j0 = jiffies;
+	t_close(q.c);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)q.c->state, HSK_FIN_WAIT2);
+	t_expect_timer(test, q.c, HSK_TIMER_FIN_WAIT2, j0, 17 * HZ);
+	t_fire(q.c, NULL);
+	KUNIT_EXPECT_EQ(test, (int)q.c->state, HSK_CLOSE);
+}
+
+/* TIME_WAIT answers a retransmitted FIN with an ACK and starts over. */
+static void hsk_conn_time_wait_refin(struct kunit *test)
+{
+	unsigned long j0;
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	hsk_knobs.fin_timeout = 20;
+	t_est_std(test, &p, 9108);
+	c = p.c;
+	t_close(c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	p.s.ack = p.iss + 2;
+	t_fin(test, &p);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_ASSERT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+
+	/* Our ACK was lost: the same FIN again, with a new wait length. */
+	hsk_knobs.fin_timeout = 45;
+	j0 = jiffies;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_FIN, p.s.seq - 1, 0);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+	t_expect_timer(test, c, HSK_TIMER_TIME_WAIT, j0, 45 * HZ);
+
+	t_fire(c, NULL);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	hsk_t_expect_none(test);
+}
+
+/* Unread data at close: RST instead of FIN (RFC 2525 2.17, as Linux). */
+static void hsk_conn_close_unread_rst(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	t_est_std(test, &p, 9109);
+	c = p.c;
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+
+	hsk_t_snap(&m);
+	t_close(c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_RST | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 1);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, p.s.seq);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPAbortOnClose), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OutRsts), 1L);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_FALSE(test, c->hashed);
+}
+
+/* Data for an orphan: nobody will read it, so RST (RFC 1122 4.2.2.13). */
+static void hsk_conn_orphan_data_rst(struct kunit *test)
+{
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+	u32 rcv_nxt;
+
+	t_est_std(test, &p, 9110);
+	c = p.c;
+	t_close(c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	p.s.ack = p.iss + 2;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, (int)c->state, HSK_FIN_WAIT2);
+
+	rcv_nxt = p.s.seq;
+	t_data(test, &p, 200);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	hsk_t_pop(test, &r);
+	KUNIT_EXPECT_TRUE(test, r.flags & HSK_TH_RST);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 2);
+	if (r.flags & HSK_TH_ACK)
+		KUNIT_EXPECT_EQ(test, r.ack_seq, rcv_nxt);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_FALSE(test, c->hashed);
+}
+
+/* --- receive window (RFC 793 3.7, RFC 7323 2) -------------------------- */
+
+/* The window is the free buffer space, shifted by our scale. */
+static void hsk_conn_window_scaled(struct kunit *test)
+{
+	struct hsk_seg r;
+	struct t_peer p, q;
+
+	t_est_std(test, &p, 9111);
+	KUNIT_EXPECT_EQ(test, (int)p.c->rcv_wscale, HSK_RCV_WSCALE);
+	t_data(test, &p, 1000);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, (u32)r.window, (HSK_RCVBUF - 1000) >> HSK_RCV_WSCALE);
+	t_data(test, &p, 2000);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, (u32)r.window, (HSK_RCVBUF - 3000) >> HSK_RCV_WSCALE);
+	KUNIT_EXPECT_EQ(test, p.c->rcv_adv,
+			p.s.seq + ((u32)r.window << HSK_RCV_WSCALE));
+
+	/* No scaling negotiated: at most 65535, unshifted. */
+	t_est(test, &q, 9112, -1, true, 1460);
+	KUNIT_EXPECT_EQ(test, (int)q.c->rcv_wscale, 0);
+	t_data(test, &q, 1000);
+	t_expect_ack(test, &q, q.iss + 1, q.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, (int)r.window, 65535);
+}
+
+/*
+ * RFC 7323 2.4 / RFC 793 3.7: once offered, the right edge stays. With a
+ * buffer nearly full (a slow reader has 4 MB unread), every ACK of a
+ * burst the SYN-ACK's 65535-byte window allowed must keep the edge at or
+ * beyond rcv_nxt0 + 65535, and the whole burst must be taken.
+ */
+static void hsk_conn_window_no_shrink(struct kunit *test)
+{
+	struct t_peer p;
+	struct hsk_seg r;
+	u32 r0, edge, prev, end, n;
+	bool shrank = false;
+
+	t_est_std(test, &p, 9113);
+	r0 = p.s.seq;
+	end = r0 + HSK_SYNACK_WINDOW;
+	prev = end;
+	t_set_unread(p.c, HSK_RCVBUF - 1000);
+
+	while (p.s.seq != end) {
+		n = min_t(u32, 1448, end - p.s.seq);
+		t_data(test, &p, n);
+		hsk_t_expect_one(test, &p.s, HSK_TH_ACK, &r);
+		edge = r.ack_seq + ((u32)r.window << HSK_RCV_WSCALE);
+		if (before(edge, prev) && !shrank) {
+			KUNIT_FAIL(test, "right edge moved left by %u after ack %u (window %u): rcv_nxt0 + %u, was + %u",
+				   prev - edge, r.ack_seq - r0, r.window,
+				   edge - r0, prev - r0);
+			shrank = true;
+		}
+		if (after(edge, prev))
+			prev = edge;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, p.c->rcv_nxt - r0, HSK_SYNACK_WINDOW,
+			    "data inside the offered window was dropped");
+	KUNIT_EXPECT_EQ(test, r.ack_seq, end);
+}
+
+/*
+ * A full buffer advertises a zero window; the reader's freeing less than
+ * an MSS stays quiet, and enough of it sends a window update.
+ */
+static void hsk_conn_window_zero_and_update(struct kunit *test)
+{
+	static const u32 parts[] = { 127, 1408 };
+	struct t_peer p;
+	struct hsk_seg r;
+	u32 r0, end, n;
+	int i;
+
+	t_est_std(test, &p, 9114);
+	r0 = p.s.seq;
+	end = r0 + HSK_SYNACK_WINDOW;
+	/*
+	 * Unread data so that the buffer is full exactly at the edge the
+	 * SYN-ACK offered. The pieces keep that edge a multiple of 128
+	 * away, so each window is exactly the rest of the promise.
+	 */
+	t_set_unread(p.c, HSK_RCVBUF - HSK_SYNACK_WINDOW);
+	for (i = 0; p.s.seq != end; i = 1) {
+		n = min_t(u32, parts[i], end - p.s.seq);
+		t_data(test, &p, n);
+		t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+		KUNIT_EXPECT_EQ(test, (u32)r.window << HSK_RCV_WSCALE,
+				end - p.s.seq);
+	}
+	KUNIT_EXPECT_EQ(test, (int)r.window, 0);
+	KUNIT_EXPECT_EQ(test, hsk_conn_rcv_space(p.c), 0U);
+
+	/* Less than an MSS free: no update (silly window avoidance). */
+	t_read(p.c, 1000);
+	hsk_t_expect_none(test);
+
+	t_read(p.c, 1000);
+	t_expect_ack(test, &p, p.iss + 1, end, &r);
+	KUNIT_EXPECT_EQ(test, (int)r.window, 2000 >> HSK_RCV_WSCALE);
+}
+
+/* --- send window (RFC 793 3.9 p. 72, RFC 7323 2.3) --------------------- */
+
+/*
+ * The peer's window is its field shifted by the peer's scale (2 here,
+ * ours is 7), taken only from a segment newer than the last update:
+ * SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
+ */
+static void hsk_conn_snd_wnd_update(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0;
+
+	t_est(test, &p, 9115, 2, true, 1460);
+	c = p.c;
+	KUNIT_EXPECT_EQ(test, (int)c->snd_wscale, 2);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 502U << 2);
+
+	p.s.window = 1000;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 1000U << 2);
+
+	s0 = p.s.seq;
+	p.s.window = 2000;
+	t_data(test, &p, 100);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 2000U << 2);
+	p.s.window = 3000;
+	t_data(test, &p, 100);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 3000U << 2);
+	hsk_t_flush(test);
+
+	/* An older segment (seq before SND.WL1) with new data: no update. */
+	p.s.window = 10;
+	t_xmit(test, &p, HSK_TH_ACK, s0, 300);
+	p.s.seq = s0 + 300;
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 300);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 3000U << 2);
+
+	/* Same seq, an ACK older than SND.WL2: no update. */
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 2000), 2000L);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 2U);
+	hsk_t_flush(test);
+	p.s.ack = p.iss + 1 + 2000;
+	p.s.window = 4000;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_una, p.iss + 1 + 2000);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 4000U << 2);
+	p.s.ack = p.iss + 1 + 1448;
+	p.s.window = 20;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 4000U << 2);
+
+	/* Same seq and ACK: the window may shrink. */
+	p.s.ack = p.iss + 1 + 2000;
+	p.s.window = 5;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 5U << 2);
+	hsk_t_expect_none(test);
+}
+
+/* Sending stops at the peer's window and goes on as it opens. */
+static void hsk_conn_snd_wnd_limits(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 seq;
+
+	t_est_std(test, &p, 9116);
+	c = p.c;
+	p.s.window = 23;		/* 2944 bytes: two segments, not three */
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, c->snd_wnd, 23U << 7);
+
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10000), 10000L);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 2U);
+	seq = p.iss + 1;
+	t_expect_data(test, &p, seq, 1448);
+	t_expect_data(test, &p, seq + 1448, 1448);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, c->snd_nxt, seq + 2896);
+	KUNIT_EXPECT_NOT_NULL(test, c->snd_head);
+
+	/* Both acknowledged, same window: two more. */
+	p.s.ack = seq + 2896;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 2U);
+	t_expect_data(test, &p, seq + 2896, 1448);
+	t_expect_data(test, &p, seq + 4344, 1448);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, after(c->snd_nxt, c->snd_una + c->snd_wnd));
+}
+
+/*
+ * A zero window: nothing goes, the persist timer is armed, and when it
+ * fires a probe at snd_una - 1 asks for the window (RFC 1122 4.2.2.17).
+ * The window opening sends the data.
+ */
+static void hsk_conn_persist_probe(struct kunit *test)
+{
+	unsigned long j0, at;
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 rto;
+
+	t_est_std(test, &p, 9117);
+	c = p.c;
+	p.s.window = 0;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, c->snd_wnd, 0U);
+
+	j0 = jiffies;
+	rto = c->rto;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 100), 100L);
+	hsk_t_expect_none(test);
+	t_expect_timer(test, c, HSK_TIMER_PERSIST, j0, rto);
+
+	hsk_t_snap(&m);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(c, &at), HSK_TIMER_PERSIST);
+	t_expect_ack(test, &p, p.iss, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPWinProbe), 1L);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_PERSIST);
+	KUNIT_EXPECT_EQ(test, c->timer_at, at + 2 * rto);
+	KUNIT_EXPECT_EQ(test, c->snd_nxt, p.iss + 1);
+
+	/* The peer's answer opens the window: the data goes. */
+	p.s.window = 10;
+	t_ack(test, &p);
+	t_expect_data(test, &p, p.iss + 1, 100);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+}
+
+/*
+ * RFC 1122 4.2.2.17: "as long as the receiving TCP continues to send
+ * acknowledgments in response to the probe segments, the sending TCP MUST
+ * allow the connection to stay open." A peer that answers every probe
+ * with a zero window is alive; Linux probes it forever.
+ */
+static void hsk_conn_persist_answered(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	int i;
+
+	t_est_std(test, &p, 9118);
+	c = p.c;
+	p.s.window = 0;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 100), 100L);
+
+	for (i = 0; i < HSK_RETRIES + 5; i++) {
+		if (t_fire(c, NULL) != HSK_TIMER_PERSIST ||
+		    c->state != HSK_ESTABLISHED) {
+			KUNIT_FAIL(test, "gave up after %d answered probes (state %d, err %d)",
+				   i, c->state, c->err);
+			break;
+		}
+		KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+		hsk_t_pop(test, &r);
+		KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_ACK);
+		KUNIT_EXPECT_EQ(test, r.seq, p.iss);
+		t_ack(test, &p);	/* still zero */
+		hsk_t_expect_none(test);
+	}
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, c->err, 0);
+	hsk_t_flush(test);
+}
+
+/*
+ * RFC 7323 3.2: with timestamps negotiated, "the TSopt MUST be sent in
+ * every non-<RST> segment": ACKs, data, FIN and window probes alike.
+ */
+static void hsk_conn_ts_every_segment(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9119);
+	c = p.c;
+
+	t_data(test, &p, 10);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_TRUE_MSG(test, r.opt.has & HSK_HAS_TS, "ACK without TS");
+	KUNIT_EXPECT_EQ(test, r.opt.tsecr, p.s.tsval);
+
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10), 10L);
+	hsk_t_pop(test, &r);
+	KUNIT_EXPECT_TRUE_MSG(test, r.opt.has & HSK_HAS_TS, "data without TS");
+	p.s.ack = p.iss + 11;
+	p.s.window = 0;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10), 10L);
+	hsk_t_expect_none(test);
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_PERSIST);
+	hsk_t_pop(test, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 10);
+	KUNIT_EXPECT_TRUE_MSG(test, r.opt.has & HSK_HAS_TS,
+			      "window probe without TS");
+	KUNIT_EXPECT_EQ(test, r.opt.tsecr, p.s.tsval);
+	hsk_t_flush(test);
+}
+
+/* Segments of the MSS less the 12 bytes of NOP NOP TS on each. */
+static void hsk_conn_segment_size(struct kunit *test)
+{
+	struct t_peer p, q, s;
+	u32 seq;
+
+	/* Timestamps: 1460 - 12. */
+	t_est_std(test, &p, 9120);
+	KUNIT_EXPECT_EQ(test, (int)p.c->mss, 1460);
+	KUNIT_ASSERT_EQ(test, t_write(test, p.c, 4000), 4000L);
+	seq = p.iss + 1;
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 3U);
+	t_expect_data(test, &p, seq, 1448);
+	t_expect_data(test, &p, seq + 1448, 1448);
+	t_expect_data(test, &p, seq + 2896, 4000 - 2896);
+	hsk_t_expect_none(test);
+
+	/* No timestamps: the whole MSS. */
+	t_est(test, &q, 9121, 7, false, 1460);
+	KUNIT_ASSERT_EQ(test, t_write(test, q.c, 3000), 3000L);
+	seq = q.iss + 1;
+	t_expect_data(test, &q, seq, 1460);
+	t_expect_data(test, &q, seq + 1460, 1460);
+	t_expect_data(test, &q, seq + 2920, 80);
+	hsk_t_expect_none(test);
+
+	/* A smaller MSS from the peer: that, less the timestamps. */
+	t_est(test, &s, 9122, 7, true, 1000);
+	KUNIT_EXPECT_EQ(test, (int)s.c->mss, 1000);
+	KUNIT_ASSERT_EQ(test, t_write(test, s.c, 2000), 2000L);
+	seq = s.iss + 1;
+	t_expect_data(test, &s, seq, 988);
+	t_expect_data(test, &s, seq + 988, 988);
+	t_expect_data(test, &s, seq + 1976, 24);
+	hsk_t_expect_none(test);
+}
+
+/* --- acceptability (RFC 793 3.9 p. 69) --------------------------------- */
+
+static void hsk_conn_seq_acceptability(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0, wnd;
+
+	t_est_std(test, &p, 9123);
+	c = p.c;
+	s0 = p.s.seq;
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	wnd = c->rcv_adv - c->rcv_nxt;
+	KUNIT_ASSERT_EQ(test, wnd, (u32)r.window << HSK_RCV_WSCALE);
+
+	/* Starts at the right edge: ACK, dropped. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100 + wnd, 100);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	/* A bare ACK there too. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100 + wnd, 0);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	/* Entirely old (a retransmission): ACK, dropped. */
+	t_xmit(test, &p, HSK_TH_ACK, s0, 100);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	/* A bare ACK left of the window. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 99, 0);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 100U);
+	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 0U);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 100);
+
+	/* The last byte of the window is acceptable (and held). */
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100 + wnd - 1, 1);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPOFOQueue), 1L);
+
+	/* Overlapping the left edge: the new part is taken. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 50, 100);
+	p.s.seq = s0 + 150;
+	t_expect_ack(test, &p, p.iss + 1, s0 + 150, &r);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 150U);
+	t_expect_rxq(test, c, s0, 150);
+}
+
+/*
+ * A zero receive window: only a segment of no length at exactly rcv_nxt is
+ * acceptable. Data there gets an ACK and is dropped.
+ */
+static void hsk_conn_seq_zero_window(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0;
+
+	t_est_std(test, &p, 9124);
+	c = p.c;
+	s0 = p.s.seq;
+	/* A full buffer, and a zero window already advertised. */
+	spin_lock_bh(&c->lock);
+	c->rx_bytes = HSK_RCVBUF;
+	c->rcv_adv = c->rcv_nxt;
+	spin_unlock_bh(&c->lock);
+
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 100);
+	t_expect_ack(test, &p, p.iss + 1, s0, &r);
+	KUNIT_EXPECT_EQ(test, (int)r.window, 0);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, HSK_RCVBUF);
+
+	/* Empty, at rcv_nxt: acceptable, so its window is taken. */
+	p.s.window = 77;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 77U << 7);
+
+	/* Empty, one beyond: not acceptable. */
+	p.s.window = 88;
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 1, 0);
+	t_expect_ack(test, &p, p.iss + 1, s0, &r);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 77U << 7);
+}
+
+/* PAWS (RFC 7323 5): an older TSval is a stale segment: ACK, dropped. */
+static void hsk_conn_paws(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 recent;
+
+	t_est_std(test, &p, 9125);
+	c = p.c;
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	recent = c->ts_recent;
+	KUNIT_EXPECT_EQ(test, recent, p.s.tsval);
+
+	hsk_t_snap(&m);
+	p.s.tsval = recent - 2;		/* t_xmit sends recent - 1 */
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.s.seq, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 1L);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 100U);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, p.s.seq);
+	KUNIT_EXPECT_EQ(test, c->ts_recent, recent);
+
+	/* The same TSval as ts_recent is not older. */
+	p.s.tsval = recent - 1;
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 200U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 1L);
+}
+
+/* --- RFC 5961 ------------------------------------------------------------ */
+
+/* 3.2: a RST at exactly rcv_nxt resets. */
+static void hsk_conn_rst_exact(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9126);
+	c = p.c;
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_RST, p.s.seq, 0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_EQ(test, c->err, ECONNRESET);
+	KUNIT_EXPECT_TRUE(test, c->reset);
+	KUNIT_EXPECT_FALSE(test, c->hashed);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EstabResets), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 0L);
+}
+
+/* 3.2: in the window but not exact: a challenge ACK, nothing else. */
+static void hsk_conn_rst_in_window(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9127);
+	c = p.c;
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_RST, p.s.seq + 1, 0);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	t_xmit(test, &p, HSK_TH_RST | HSK_TH_ACK, p.s.seq + 40000, 0);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EstabResets), 0L);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, c->err, 0);
+	KUNIT_EXPECT_FALSE(test, c->reset);
+	KUNIT_EXPECT_TRUE(test, c->hashed);
+}
+
+/* 3.2: outside the window: dropped without a word. */
+static void hsk_conn_rst_out_of_window(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9128);
+	c = p.c;
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_RST, p.s.seq + HSK_SYNACK_WINDOW + 1000, 0);
+	t_xmit(test, &p, HSK_TH_RST, p.s.seq - 1, 0);
+	t_xmit(test, &p, HSK_TH_RST | HSK_TH_ACK, p.s.seq - 100000, 0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EstabResets), 0L);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, c->hashed);
+}
+
+/* 4.2: a SYN on a synchronized connection draws a challenge ACK. */
+static void hsk_conn_syn_challenge(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9129);
+	c = p.c;
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_SYN, p.s.seq, 0);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	t_xmit(test, &p, HSK_TH_SYN, p.s.seq + 1234, 0);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 2L);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, p.s.seq);
+	KUNIT_EXPECT_TRUE(test, c->hashed);
+}
+
+/* RFC 793 p. 72: an ACK of what was never sent: ACK back, ignored. */
+static void hsk_conn_ack_beyond_snd_max(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9130);
+	c = p.c;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 100), 100L);
+	hsk_t_flush(test);
+
+	p.s.ack = p.iss + 1 + 101;
+	p.s.window = 7;
+	t_ack(test, &p);
+	t_expect_ack(test, &p, p.iss + 101, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, c->snd_una, p.iss + 1);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 502U << 7);
+	KUNIT_EXPECT_EQ(test, c->snd_bytes, 100U);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+}
+
+/*
+ * RFC 5961 5.2: an ACK older than snd_una - max_wnd is ignored: it moves
+ * nothing, and in particular it is no duplicate ACK (three of them would
+ * otherwise start a fast retransmit).
+ */
+static void hsk_conn_ack_too_old(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct t_peer p;
+	int i;
+
+	t_est_std(test, &p, 9131);
+	c = p.c;
+	KUNIT_ASSERT_EQ(test, c->max_wnd, 502U << 7);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 5 * 1448), 5L * 1448);
+	hsk_t_flush(test);
+
+	p.s.ack = p.iss + 1 - (502U << 7) - 1;
+	for (i = 0; i < 4; i++)
+		t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_una, p.iss + 1);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 502U << 7);
+	KUNIT_EXPECT_EQ(test, c->snd_bytes, 5U * 1448);
+	KUNIT_EXPECT_EQ(test, (int)c->dupacks, 0);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	/* No retransmission (an ACK back is bad_ack_discards' business). */
+	while (hsk_t_sent(test)) {
+		struct hsk_seg r;
+
+		hsk_t_pop(test, &r);
+		KUNIT_EXPECT_EQ_MSG(test, r.len, 0U, "sent data at %u", r.seq);
+	}
+}
+
+/* Exactly one ACK of @s0 went out and nothing from @s0 on was taken. */
+static void t_expect_discarded(struct kunit *test, struct t_peer *p, u32 s0)
+{
+	struct hsk_seg r;
+
+	KUNIT_EXPECT_EQ_MSG(test, p->c->rcv_nxt, s0, "the data was taken");
+	KUNIT_EXPECT_EQ(test, p->c->rx_bytes, 0U);
+	KUNIT_EXPECT_EQ_MSG(test, hsk_t_sent(test), 1U,
+			    "want exactly one ACK back");
+	if (hsk_t_sent(test)) {
+		hsk_t_pop(test, &r);
+		KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_ACK);
+		KUNIT_EXPECT_EQ(test, r.seq, p->iss + 1);
+		KUNIT_EXPECT_EQ(test, r.ack_seq, s0);
+	}
+	hsk_t_flush(test);
+}
+
+/*
+ * RFC 5961 5.2 (and RFC 793 p. 72 for SEG.ACK > SND.NXT): "All incoming
+ * segments whose ACK value doesn't satisfy the above condition MUST be
+ * discarded and an ACK sent back." Data riding on such an ACK is not
+ * delivered; each draws exactly one ACK, as Linux's tcp_ack() < 0 does.
+ */
+static void hsk_conn_bad_ack_discards(struct kunit *test)
+{
+	struct t_peer p, q;
+	struct hsk_seg r;
+	u32 s0;
+
+	/* Beyond snd_max. */
+	t_est_std(test, &p, 9132);
+	s0 = p.s.seq;
+	p.s.ack = p.iss + 1 + 5000;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 100);
+	t_expect_discarded(test, &p, s0);
+
+	/* Older than snd_una - max_wnd. */
+	t_est_std(test, &q, 9136);
+	s0 = q.s.seq;
+	q.s.ack = q.iss + 1 - q.c->max_wnd - 1000;
+	t_xmit(test, &q, HSK_TH_ACK | HSK_TH_PSH, s0, 100);
+	t_expect_discarded(test, &q, s0);
+
+	/* The control: an acceptable ACK, the data is taken. */
+	p.s.ack = p.iss + 1;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.s.seq, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq + 100, &r);
+	KUNIT_EXPECT_EQ(test, p.c->rx_bytes, 100U);
+}
+
+/* --- retransmission (RFC 6298) ----------------------------------------- */
+
+/* RFC 6298 2.2-2.4 with G one jiffy, RTO clamped to [200 ms, 120 s]. */
+static void hsk_conn_rtt_arith(struct kunit *test)
+{
+	struct hsk_conn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	u32 g = jiffies_to_usecs(1);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+
+	/* First: SRTT = R, RTTVAR = R / 2, RTO = SRTT + max(G, 4 RTTVAR). */
+	hsk_conn_rtt_sample(c, 100000);
+	KUNIT_EXPECT_EQ(test, c->srtt_us, 100000U);
+	KUNIT_EXPECT_EQ(test, c->rttvar_us, 50000U);
+	KUNIT_EXPECT_EQ(test, c->rto, usecs_to_jiffies(300000));
+
+	/* Later: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, then 7/8 SRTT + R/8. */
+	hsk_conn_rtt_sample(c, 300000);
+	KUNIT_EXPECT_EQ(test, c->rttvar_us, 87500U);
+	KUNIT_EXPECT_EQ(test, c->srtt_us, 125000U);
+	KUNIT_EXPECT_EQ(test, c->rto, usecs_to_jiffies(125000 + 350000));
+
+	hsk_conn_rtt_sample(c, 61000);
+	KUNIT_EXPECT_EQ(test, c->rttvar_us, 81625U);	/* (3 * 87500 + 64000) / 4 */
+	KUNIT_EXPECT_EQ(test, c->srtt_us, 117000U);	/* (7 * 125000 + 61000) / 8 */
+	KUNIT_EXPECT_EQ(test, c->rto, usecs_to_jiffies(117000 + 4 * 81625));
+
+	/* RTTVAR decays to 0 on a steady path: G is the floor. */
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < 100; i++)
+		hsk_conn_rtt_sample(c, 400000);
+	KUNIT_EXPECT_EQ(test, c->rttvar_us, 0U);
+	KUNIT_EXPECT_EQ(test, c->srtt_us, 400000U);
+	KUNIT_EXPECT_EQ(test, c->rto, usecs_to_jiffies(400000 + g));
+
+	/* Clamped below at 200 ms ... */
+	memset(c, 0, sizeof(*c));
+	hsk_conn_rtt_sample(c, 1000);
+	KUNIT_EXPECT_EQ(test, c->srtt_us, 1000U);
+	KUNIT_EXPECT_EQ(test, c->rto, (u32)msecs_to_jiffies(200));
+
+	/* ... and above at 120 s. */
+	memset(c, 0, sizeof(*c));
+	hsk_conn_rtt_sample(c, 100 * USEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, c->rto, 120U * HZ);
+}
+
+/*
+ * Every timeout resends the oldest segment, doubles the RTO (up to 120 s)
+ * and drops cwnd to one MSS; after HSK_RETRIES backoffs the connection
+ * gives up: RST, CLOSED, ETIMEDOUT for the reader.
+ */
+static void hsk_conn_rto_backoff(struct kunit *test)
+{
+	unsigned long j0, at;
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 rto;
+	int i;
+
+	t_est_std(test, &p, 9133);
+	c = p.c;
+	KUNIT_EXPECT_EQ(test, c->rto, (u32)HSK_RTO_INIT);
+	j0 = jiffies;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 3 * 1448), 3L * 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 3U);
+	hsk_t_flush(test);
+	t_expect_timer(test, c, HSK_TIMER_RTO, j0, HSK_RTO_INIT);
+
+	hsk_t_snap(&m);
+	rto = HSK_RTO_INIT;
+	for (i = 1; i <= HSK_RETRIES; i++) {
+		KUNIT_ASSERT_EQ(test, (int)t_fire(c, &at), HSK_TIMER_RTO);
+		rto = min_t(u32, 2 * rto, HSK_RTO_MAX);
+		KUNIT_ASSERT_EQ_MSG(test, hsk_t_sent(test), 1U, "timeout %d", i);
+		t_expect_data(test, &p, p.iss + 1, 1448);
+		KUNIT_EXPECT_EQ_MSG(test, hsk_t_delta(&m, TCPRetransSegs), (long)i,
+				    "timeout %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->rto, rto, "timeout %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->cwnd, (u32)c->mss, "timeout %d", i);
+		KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+		KUNIT_EXPECT_EQ_MSG(test, c->timer_at, at + rto, "timeout %d", i);
+		KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	}
+	KUNIT_EXPECT_EQ(test, c->rto, (u32)HSK_RTO_MAX);
+
+	/* One more: it gives up. */
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	hsk_t_expect_one(test, &p.s, HSK_TH_RST | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, p.s.seq);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_EQ(test, c->err, ETIMEDOUT);
+	KUNIT_EXPECT_FALSE(test, c->hashed);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPAbortOnTimeout), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), (long)HSK_RETRIES);
+}
+
+/* --- fast retransmit (RFC 5681 3.2, RFC 6582) -------------------------- */
+
+static void hsk_conn_fast_retransmit(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 seq;
+
+	t_est_std(test, &p, 9134);
+	c = p.c;
+	seq = p.iss + 1;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 5 * 1448), 5L * 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 5U);
+	hsk_t_flush(test);
+
+	hsk_t_snap(&m);
+	t_ack(test, &p);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, seq, 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, c->recover, seq + 5 * 1448);
+
+	/* More duplicates: no second retransmission. */
+	t_ack(test, &p);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
+
+	/* The full ACK ends recovery, cwnd deflated to ssthresh. */
+	p.s.ack = seq + 5 * 1448;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, c->cwnd, c->ssthresh);
+	KUNIT_EXPECT_EQ(test, c->snd_una, seq + 5 * 1448);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
+}
+
+/*
+ * RFC 5681 2: a duplicate ACK acknowledges exactly SND.UNA. ACKs that a
+ * reordering path delivers late (below SND.UNA) are old, not duplicates,
+ * and three of them start no fast retransmit (Linux: tcp_ack's old_ack).
+ */
+static void hsk_conn_dupack_is_snd_una(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 seq;
+	int i;
+
+	t_est_std(test, &p, 9137);
+	c = p.c;
+	seq = p.iss + 1;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 5 * 1448), 5L * 1448);
+	hsk_t_flush(test);
+
+	p.s.ack = seq + 2 * 1448;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, c->snd_una, seq + 2 * 1448);
+	hsk_t_flush(test);	/* what the opened cwnd let out */
+
+	hsk_t_snap(&m);
+	p.s.ack = seq + 1448;
+	for (i = 0; i < 3; i++)
+		t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 0L);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, (int)c->dupacks, 0);
+	hsk_t_expect_none(test);
+}
+
+/* --- out of order ------------------------------------------------------- */
+
+static void hsk_conn_out_of_order(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0;
+
+	t_est_std(test, &p, 9135);
+	c = p.c;
+	s0 = p.s.seq;
+
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0 + 1000, 500);
+	t_expect_ack(test, &p, p.iss + 1, s0, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPOFOQueue), 1L);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 0U);
+	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 500U);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&c->rxq));
+
+	/* The hole filled: both, in order, and one ACK for all of it. */
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 1000);
+	p.s.seq = s0 + 1500;
+	t_expect_ack(test, &p, p.iss + 1, s0 + 1500, &r);
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 1500);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 1500U);
+	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 0U);
+	t_expect_rxq(test, c, s0, 1500);
+}
+
+static struct kunit_case hsk_conn_cases[] = {
+	KUNIT_CASE(hsk_conn_close_passive),
+	KUNIT_CASE(hsk_conn_close_active),
+	KUNIT_CASE(hsk_conn_close_shut_wr),
+	KUNIT_CASE(hsk_conn_close_simultaneous),
+	KUNIT_CASE(hsk_conn_close_fin_with_ack),
+	KUNIT_CASE(hsk_conn_fin_wait2_timeout),
+	KUNIT_CASE(hsk_conn_time_wait_refin),
+	KUNIT_CASE(hsk_conn_close_unread_rst),
+	KUNIT_CASE(hsk_conn_orphan_data_rst),
+	KUNIT_CASE(hsk_conn_window_scaled),
+	KUNIT_CASE(hsk_conn_window_no_shrink),
+	KUNIT_CASE(hsk_conn_window_zero_and_update),
+	KUNIT_CASE(hsk_conn_snd_wnd_update),
+	KUNIT_CASE(hsk_conn_snd_wnd_limits),
+	KUNIT_CASE(hsk_conn_persist_probe),
+	KUNIT_CASE(hsk_conn_persist_answered),
+	KUNIT_CASE(hsk_conn_ts_every_segment),
+	KUNIT_CASE(hsk_conn_segment_size),
+	KUNIT_CASE(hsk_conn_seq_acceptability),
+	KUNIT_CASE(hsk_conn_seq_zero_window),
+	KUNIT_CASE(hsk_conn_paws),
+	KUNIT_CASE(hsk_conn_rst_exact),
+	KUNIT_CASE(hsk_conn_rst_in_window),
+	KUNIT_CASE(hsk_conn_rst_out_of_window),
+	KUNIT_CASE(hsk_conn_syn_challenge),
+	KUNIT_CASE(hsk_conn_ack_beyond_snd_max),
+	KUNIT_CASE(hsk_conn_ack_too_old),
+	KUNIT_CASE(hsk_conn_bad_ack_discards),
+	KUNIT_CASE(hsk_conn_rtt_arith),
+	KUNIT_CASE(hsk_conn_rto_backoff),
+	KUNIT_CASE(hsk_conn_fast_retransmit),
+	KUNIT_CASE(hsk_conn_dupack_is_snd_una),
+	KUNIT_CASE(hsk_conn_out_of_order),
+	{}
+};
+
+static struct kunit_suite hsk_conn_suite = {
+	.name = "hsk_conn",
+	.init = hsk_t_init,
+	.exit = hsk_t_exit,
+	.test_cases = hsk_conn_cases,
+};
+kunit_test_suite(hsk_conn_suite);

@@ -524,6 +524,48 @@ static void hsk_req_out_of_window(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
 }
 
+/*
+ * The window is [IRS + 1, IRS + 1 + 65535] (the SYN-ACK's, unscaled): a
+ * bare ACK exactly at its right edge is in it (tcp_in_window), one past
+ * is not; data anywhere inside it completes the handshake.
+ */
+static void hsk_req_window_edges(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_t_seg a, b, syn;
+	struct hsk_seg sa, sb, r;
+
+	hsk_t_listen(test, 8032, 16);
+	hsk_t_syn(&syn, 40320, 8032);
+	hsk_t_open(test, &syn, ctx->t0, &sa);
+	a = syn;
+	hsk_t_ack_of(&a, &sa);
+
+	a.seq = syn.seq + 1 + 65536;
+	hsk_t_send(test, &a, ctx->t0);
+	hsk_t_expect_one(test, &a, HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, syn.seq + 1);
+	KUNIT_EXPECT_TRUE(test, hsk_t_has_req(&a));
+
+	a.seq = syn.seq + 1 + 65535;
+	hsk_t_send(test, &a, ctx->t0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&a));
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&a));
+
+	/* Out-of-order data inside the window: a connection all the same. */
+	hsk_t_syn(&b, 40321, 8032);
+	hsk_t_open(test, &b, ctx->t0, &sb);
+	hsk_t_ack_of(&b, &sb);
+	b.seq += 60000;
+	b.data = "late";
+	b.len = 4;
+	hsk_t_send(test, &b, ctx->t0);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&b));
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&b));
+	hsk_t_flush(test);	/* what the connection answers is conn's */
+}
+
 /* A timestamp older than the SYN's: PAWS, an ACK, the entry stays. */
 static void hsk_req_paws(struct kunit *test)
 {
@@ -1153,6 +1195,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_syn_retransmit),
 	KUNIT_CASE(hsk_req_bad_ack),
 	KUNIT_CASE(hsk_req_out_of_window),
+	KUNIT_CASE(hsk_req_window_edges),
 	KUNIT_CASE(hsk_req_paws),
 	KUNIT_CASE(hsk_req_paws_zero_ts_recent),
 	KUNIT_CASE(hsk_req_rst),
