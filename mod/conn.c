@@ -74,12 +74,17 @@ void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at)
 		refcount_inc(&c->ref);
 }
 
+/*
+ * Puts below may drop the last reference with c->lock held: the memory is
+ * freed only after an RCU grace period, and every caller either holds a
+ * reference or is inside an RCU read-side section, so unlocking is safe.
+ */
 void hsk_conn_stop_timer(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
 	c->timer_kind = HSK_TIMER_NONE;
 	if (del_timer(&c->timer))
-		refcount_dec(&c->ref);	/* the caller holds another */
+		hsk_conn_put(c);	/* the pending timer's reference */
 }
 
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
@@ -207,7 +212,7 @@ void hsk_conn_done(struct hsk_conn *c)
 		return;
 	c->hashed = false;
 	rhashtable_remove_fast(&hsk_conns, &c->node, hsk_conn_params);
-	refcount_dec(&c->ref);	/* the table's; the caller holds another */
+	hsk_conn_put(c);	/* the table's */
 }
 
 /* Sends RST and closes @c: a listener's close, or a close with data. */
@@ -298,6 +303,15 @@ void hsk_conn_close(struct hsk_conn *c)
 	hsk_conn_put(c);	/* the file's reference */
 }
 
+/*
+ * call_rcu, not kfree_rcu: 6.1's rcu_barrier() does not wait for kfree_rcu
+ * batches, and the cache must be empty when unload destroys it.
+ */
+static void hsk_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(hsk_conn_cache, container_of(head, struct hsk_conn, rcu));
+}
+
 void hsk_conn_put(struct hsk_conn *c)
 {
 	if (!refcount_dec_and_test(&c->ref))
@@ -305,7 +319,7 @@ void hsk_conn_put(struct hsk_conn *c)
 	skb_queue_purge(&c->rxq);
 	skb_queue_purge(&c->oooq);
 	skb_queue_purge(&c->sndq);
-	kfree_rcu(c, rcu);
+	call_rcu(&c->rcu, hsk_conn_free_rcu);
 }
 
 int hsk_conns_init(void)
@@ -344,7 +358,7 @@ static void hsk_conn_free_at_exit(void *ptr, void *arg)
 void hsk_conns_exit(void)
 {
 	rhashtable_free_and_destroy(&hsk_conns, hsk_conn_free_at_exit, NULL);
-	rcu_barrier();	/* kfree_rcu() of connections into hsk_conn_cache */
+	rcu_barrier();	/* hsk_conn_free_rcu() of every connection put */
 	kmem_cache_destroy(hsk_conn_cache);
 }
 

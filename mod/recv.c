@@ -237,7 +237,7 @@ static bool hsk_conn_paws_reject(const struct hsk_conn *c,
 				 const struct hsk_seg *seg)
 {
 	return (c->opts & HSK_OPTI_TS) && (seg->opt.has & HSK_HAS_TS) &&
-	       !(seg->flags & HSK_TH_RST) &&
+	       c->ts_recent && !(seg->flags & HSK_TH_RST) &&
 	       (s32)(c->ts_recent - seg->opt.tsval) > 0;
 }
 

@@ -118,6 +118,12 @@ static void hsk_req_arm(struct hsk_listener *l, struct hsk_req *req,
 	timer_reduce(&l->timer, expires);
 }
 
+/* call_rcu, not kfree_rcu: see hsk_conn_free_rcu(). */
+static void hsk_req_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(hsk_req_cache, container_of(head, struct hsk_req, rcu));
+}
+
 /* Unlinks @req from the table and its queue; it is freed after RCU. */
 static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req)
 {
@@ -128,7 +134,7 @@ static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req)
 	l->qlen--;
 	if (!req->num_timeout)
 		l->young--;
-	kfree_rcu(req, rcu);
+	call_rcu(&req->rcu, hsk_req_free_rcu);
 }
 
 /*
@@ -214,8 +220,9 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 static bool hsk_req_paws_reject(const struct hsk_req *req,
 				const struct hsk_seg *seg)
 {
+	/* A TSval of 0 in the SYN proves nothing (Linux's tcp_paws_check). */
 	return (req->flags & HSK_REQ_TS) && (seg->opt.has & HSK_HAS_TS) &&
-	       !(seg->flags & HSK_TH_RST) &&
+	       req->ts_recent && !(seg->flags & HSK_TH_RST) &&
 	       (s32)(req->ts_recent - seg->opt.tsval) > 0;
 }
 
@@ -477,7 +484,7 @@ void hsk_synq_exit(void)
 {
 	remove_proc_entry("synq", hsk_proc_dir);
 	rhashtable_destroy(&hsk_reqs);
-	rcu_barrier();	/* kfree_rcu() of entries into hsk_req_cache */
+	rcu_barrier();	/* hsk_req_free_rcu() of every entry */
 	kmem_cache_destroy(hsk_req_cache);
 }
 
