@@ -21,7 +21,7 @@ module:
 # trample each other's objects.
 ko:
 	@mkdir -p build/$(KVER)/src
-	@rsync -a --delete $(SRCS) build/$(KVER)/src/
+	@rsync -rlc --delete $(SRCS) build/$(KVER)/src/
 	$(MAKE) -s -C /lib/modules/$(KVER)/build M=$(CURDIR)/build/$(KVER)/src \
 		CONFIG_HSK=m $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
 	@cp build/$(KVER)/src/hsk.ko build/$(KVER)/hsk.ko
