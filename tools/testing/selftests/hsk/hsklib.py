@@ -112,12 +112,39 @@ def module_refcnt():
         return int(f.read())
 
 
+def hsk_holders():
+    """Who holds hsk open: "pid (comm) fd N -> target" for every fd of
+    every process that points at /dev/hsk or an hsk anonymous inode."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/comm" % pid) as f:
+                comm = f.read().strip()
+            for fd in os.listdir("/proc/%s/fd" % pid):
+                try:
+                    t = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+                except OSError:
+                    continue
+                if t == CHARDEV or (t.startswith("anon_inode:") and "hsk" in t):
+                    out.append("%s (%s) fd %s -> %s" % (pid, comm, fd, t))
+        except OSError:
+            continue
+    return out
+
+
 def insmod():
     run(["insmod", KO], timeout=60)
 
 
 def rmmod(check=True):
-    return run(["rmmod", "hsk"], check=check, timeout=60)
+    p = run(["rmmod", "hsk"], check=False, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError("rmmod hsk: exit %d: %s; refcnt %s, held by %s" % (
+            p.returncode, p.stderr.strip(),
+            module_refcnt() if module_loaded() else "-", hsk_holders() or "no open file"))
+    return p
 
 
 def quiet_ipv6():
@@ -524,29 +551,40 @@ class Link:
         finally:
             self.cap.setblocking(True)
 
-    def sync(self, grace=0.2, timeout=3.0):
+    def sync(self, grace=0.2, timeout=5.0):
         """Sends a marker SYN and returns every engine reply captured before
         the marker's RST, plus those within grace seconds after it: so
         "nothing else came back" is known without a long sleep. Fails if
-        the engine does not answer the marker (it hung or died)."""
-        sport = new_port()
-        m = seg("S", sport=sport, dport=9, src=self.marker_src)
-        self.send(m)
+        the engine does not answer a marker within timeout seconds (it hung
+        or died). A marker is resent each second: after a burst the host's
+        backlog may still be full and drop the first one's RST."""
+        ports = set()
         got = []
         deadline = time.monotonic() + timeout
-        while True:
-            data = self.recv(max(0.0, deadline - time.monotonic()))
-            assert data is not None, "the engine did not answer a valid SYN within %ss" % timeout
-            r = Parsed(data)
-            if r.dst == self.marker_src and r.tcp and r.dport == sport:
-                break
-            got.append(data)
+        done = False
+        while not done:
+            now = time.monotonic()
+            assert now < deadline, "the engine did not answer a valid SYN within %ss" % timeout
+            sport = new_port()
+            ports.add(sport)
+            self.send(seg("S", sport=sport, dport=9, src=self.marker_src))
+            end = min(deadline, now + 1.0)
+            while not done:
+                data = self.recv(max(0.0, end - time.monotonic()))
+                if data is None:
+                    break
+                r = Parsed(data)
+                if r.dst == self.marker_src:
+                    done = r.tcp and r.dport in ports
+                    continue
+                got.append(data)
         end = time.monotonic() + grace
         while True:
             data = self.recv(max(0.0, end - time.monotonic()))
             if data is None:
                 return got
-            got.append(data)
+            if Parsed(data).dst != self.marker_src:
+                got.append(data)
 
     def exchange(self, pkt, counters=None, timeout=2.0):
         """Sends pkt (scapy packet or bytes); returns (replies, delta): every

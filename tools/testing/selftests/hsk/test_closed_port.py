@@ -73,9 +73,12 @@ def test_curl_refused():
     t0 = time.monotonic()
     p = hsklib.run(["curl", "-sS", "--max-time", "5", "http://%s:8080/" % PEER], check=False)
     took = time.monotonic() - t0
+    # 7 is "could not connect" (28 would be a timeout). No time limit on
+    # the whole run: curl's own start in a TCG guest can take seconds; the
+    # counters show that one SYN and no retransmission was needed.
     assert p.returncode == 7, "curl exit %d (want 7, could not connect): %s" % (
         p.returncode, p.stderr.strip())
-    assert took < FAST + 1, "curl took %.2fs" % took
+    hsklib.log("curl: %.2fs: %s" % (took, p.stderr.strip()))
     d = c.delta()
     c.expect(d, **hsklib.rst_counts(d["tx_bytes"]))  # one SYN, one RST: no retries
 

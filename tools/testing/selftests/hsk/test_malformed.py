@@ -355,8 +355,13 @@ def check_burst(d, sent, nbytes, replies):
     rsts = d["InSegs"] - d["DropRstClosed"]
     assert d["OutRsts"] == d["OutSegs"] == rsts, "OutRsts %d OutSegs %d, want %d" % (
         d["OutRsts"], d["OutSegs"], rsts)
-    assert d["rx_packets"] == rsts and len(replies) == rsts, \
-        "%d RSTs counted, %d on hsk0's rx, %d captured" % (rsts, d["rx_packets"], len(replies))
+    # Each RST enters the host (rx_packets) or is dropped there when its
+    # backlog is full (rx_dropped): a host's choice under a burst, counted.
+    if d["rx_dropped"]:
+        hsklib.log("the host dropped %d RSTs (backlog full)" % d["rx_dropped"])
+    assert d["rx_packets"] + d["rx_dropped"] == rsts and len(replies) == d["rx_packets"], \
+        "%d RSTs sent, hsk0 rx %d + rx_dropped %d, %d captured" % (
+            rsts, d["rx_packets"], d["rx_dropped"], len(replies))
     for r in replies:
         p = hsklib.Parsed(r)
         assert p.tcp and p.ip_csum_ok and p.tcp_csum_ok and p.flags & 0x04 and p.ttl == 64, \

@@ -60,7 +60,8 @@ def fast_unload():
     t0 = time.monotonic()
     e = hsklib.delete_module("hsk")
     took = time.monotonic() - t0
-    assert e == 0, "delete_module: %s" % hsklib.errname(e)
+    assert e == 0, "delete_module: %s; refcnt %d, held by %s" % (
+        hsklib.errname(e), hsklib.module_refcnt(), hsklib.hsk_holders() or "no open file")
     assert took < 20, "unload took %.1fs" % took
     left = present()
     assert not left, "after unload, still there: %s" % sorted(left)
@@ -303,16 +304,18 @@ def mem_state():
 
 
 # Growth over 20 cycles that is still noise (measured in the guest: after a
-# warm-up round, a round of cycles moves these by a small fraction of this).
-# What leaks per cycle (a netdev, the module's memory, per-CPU stats) or
-# per packet (an skb) adds up beyond them.
+# warm-up round, a round of cycles moves the allocator figures by a small
+# fraction of this). What leaks per cycle (a netdev, the module's memory,
+# per-CPU stats) or per packet (an skb) adds up beyond them. MemAvailable
+# swings by 10-20 MB with page cache and the traffic processes' memory, so
+# it only catches gross leaks; the allocator figures are the precise ones.
 MEM_SLACK = {
     "skbuff_head_cache objects": 500,
     "kmalloc-* kB": 2048,
     "SUnreclaim kB": 4096,
     "VmallocUsed kB": 1024,
     "Percpu kB": 1024,
-    "MemAvailable kB": 8192,
+    "MemAvailable kB": 48 * 1024,
 }
 
 CYCLES = 20
