@@ -6,6 +6,7 @@
 #   make demo                 boot a 6.1 guest, load hsk, show it working
 #   make kunit                KUnit suites only (UML)
 #   make selftest KERNEL=6.1  end-to-end tests in one guest (T=name filters)
+#   make bench                benchmarks in a 6.1 guest -> Documentation/performance.rst
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -63,8 +64,13 @@ selftest:
 	tools/vm/run --kernel $(or $(KERNEL),6.1) -- \
 		tools/testing/selftests/hsk/run $(if $(T),-k $(T))
 
+# Builds the bench module and tools itself; BENCH_ARGS go to the guest
+# (e.g. BENCH_ARGS="--rounds 2 --syns 20000 --big 200000" for a quick look).
+bench: tools
+	tools/bench/run $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build .vm
 
-.PHONY: all module ko tools install deps check demo kunit selftest clean
+.PHONY: all module ko tools install deps check demo kunit selftest bench clean

@@ -589,9 +589,13 @@ static void hsk_conn_window_scaled(struct kunit *test)
 	t_data(test, &p, 1000);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 	KUNIT_EXPECT_EQ(test, (u32)r.window, (HSK_RCVBUF - 1000) >> HSK_RCV_WSCALE);
-	t_data(test, &p, 2000);
+	/*
+	 * A multiple of 128 more, so that the free space rounded down is not
+	 * below what the last ACK promised (no_shrink covers that case).
+	 */
+	t_data(test, &p, 2048);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
-	KUNIT_EXPECT_EQ(test, (u32)r.window, (HSK_RCVBUF - 3000) >> HSK_RCV_WSCALE);
+	KUNIT_EXPECT_EQ(test, (u32)r.window, (HSK_RCVBUF - 3048) >> HSK_RCV_WSCALE);
 	KUNIT_EXPECT_EQ(test, p.c->rcv_adv,
 			p.s.seq + ((u32)r.window << HSK_RCV_WSCALE));
 
@@ -945,6 +949,12 @@ static void hsk_conn_seq_acceptability(struct kunit *test)
 	wnd = c->rcv_adv - c->rcv_nxt;
 	KUNIT_ASSERT_EQ(test, wnd, (u32)r.window << HSK_RCV_WSCALE);
 
+	/*
+	 * Dropped means all of it: each offers a window that would be
+	 * taken (SND.WL1 =< SEG.SEQ) if the segment were processed.
+	 */
+	p.s.window = 3;
+
 	/* Starts at the right edge: ACK, dropped. */
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 100 + wnd, 100);
 	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
@@ -960,6 +970,8 @@ static void hsk_conn_seq_acceptability(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->rx_bytes, 100U);
 	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 0U);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 100);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 502U << 7);
+	p.s.window = 502;
 
 	/* The last byte of the window is acceptable (and held). */
 	hsk_t_snap(&m);

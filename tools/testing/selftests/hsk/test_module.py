@@ -71,7 +71,7 @@ def fast_load():
     e = hsklib.finit_module()
     assert e == 0, "finit_module: %s" % hsklib.errname(e)
     assert_all_present()
-    hsklib.configure()
+    hsklib.configure_fast()
 
 
 def test_rmmod_refused_while_open():
@@ -231,7 +231,7 @@ class Traffic:
             for p in pkts:
                 s.sendto(p, (DEV, hsklib.ETH_P_IP))  # by name: a new hsk0 each time
             return len(pkts)
-        return self.loop(stop, body, 0.001)
+        return self.loop(stop, body, 0.004)
 
     def raw_ip(self, stop):
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
@@ -240,7 +240,7 @@ class Traffic:
         def body():
             s.sendto(p, (PEER, 0))
             return 1
-        return self.loop(stop, body, 0.001)
+        return self.loop(stop, body, 0.002)
 
     def connector(self, stop):
         def body():
@@ -327,7 +327,7 @@ def cycles(n, traffic):
         fast_load()
         # Traffic reaches this incarnation of the engine.
         hsklib.wait_for(lambda: hsklib.stats()["InSegs"] > 0, 10, "traffic in cycle %d" % (i + 1))
-        time.sleep(0.05)
+        time.sleep(0.2)  # and keeps flowing for a while
 
 
 def test_load_unload_cycles_under_traffic():

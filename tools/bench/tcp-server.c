@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp-server: Linux's own listener for the benchmarks, the counterpart of
+ * tools/examples/hsk-server: accepts and closes at once, or never accepts.
+ *
+ *   tcp-server [-a ADDR] [-p PORT] [-b BACKLOG] [--no-accept]
+ *
+ * "listening" on stdout says the listener is up.
+ */
+#define _GNU_SOURCE	/* accept4 */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+static void bad_usage(void)
+{
+	fputs("usage: tcp-server [-a ADDR] [-p PORT] [-b BACKLOG] [--no-accept]\n",
+	      stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "no-accept", no_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const char *addr = "0.0.0.0";
+	int port = 80, backlog = 128, no_accept = 0, one = 1, fd, c;
+
+	while ((c = getopt_long(argc, argv, "a:p:b:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'b':
+			backlog = atoi(optarg);
+			break;
+		case 'N':
+			no_accept = 1;
+			break;
+		default:
+			bad_usage();
+		}
+	}
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		bad_usage();
+	sin.sin_port = htons(port);
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(fd, backlog)) {
+		perror("tcp-server");
+		return 1;
+	}
+	printf("listening on %s:%d backlog %d\n", addr, port, backlog);
+	fflush(stdout);
+	if (no_accept)
+		for (;;)
+			pause();
+	for (;;) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (cfd >= 0)
+			close(cfd);
+		else if (errno != EINTR && errno != ECONNABORTED)
+			perror("accept");
+	}
+}

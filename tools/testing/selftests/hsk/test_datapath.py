@@ -1,0 +1,1310 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The data path (issue 5): byte streams through the example servers with
+real Linux clients (64 MiB each way through hsk-echo, 200 concurrent curl
+requests through hsk-http, 16 MiB through a lossy, reordering path), the
+close diagram checked state by state (HSK_IOC_INFO) and segment by segment
+on hsk0, and what read, write and poll on a connection fd tell a user about
+signals, resets and ends of stream.
+
+Where Linux's own answer is not obvious, the test asks Linux: the same
+steps on a loopback TCP pair (linux_pair) are the oracle.
+"""
+
+import errno
+import hashlib
+import json
+import os
+import random
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from hsklib import (PACKET_HOST, PACKET_OUTGOING, PEER, REPO, Counters, Link,
+                    Parsed, flag_str, knobs, log, run, wait_for)
+import hsklib
+import hskdev
+from test_passive import Client, Wire
+
+BIN = os.path.join(REPO, "build", "bin")
+HOST = hsklib.HOST_ADDR
+
+# Linux's TCP_* numbers, as HSK_IOC_INFO reports them.
+ESTABLISHED, FIN_WAIT1, FIN_WAIT2, TIME_WAIT = 1, 4, 5, 6
+CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING = 7, 8, 9, 11
+STATE_NAMES = {1: "ESTABLISHED", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT",
+               7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
+SHUT_RD, SHUT_WR, SHUT_RDWR = 0, 1, 2
+POLLRDHUP = 0x2000
+M32 = 0xFFFFFFFF
+
+_built = []
+
+
+def tool(name):
+    """build/bin/NAME, after one `make -s tools` per run."""
+    if not _built:
+        run(["make", "-s", "-C", REPO, "tools"], timeout=180)
+        _built.append(True)
+    return os.path.join(BIN, name)
+
+
+class Server:
+    """An example server on /dev/hsk, up once it says "listening"; killed
+    and reaped on exit."""
+
+    def __init__(self, name, *args):
+        self.p = subprocess.Popen([tool(name)] + [str(a) for a in args],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL)
+        r, _, _ = select.select([self.p.stdout], [], [], 10)
+        line = self.p.stdout.readline().decode() if r else ""
+        if not line.startswith("listening"):
+            self.close()
+            raise AssertionError("%s did not start: %r %s" % (
+                name, line, self.p.stderr.read().decode().strip()))
+
+    def close(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait(10)
+        self.p.stdout.close()
+        self.p.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def state(fd):
+    return hskdev.info(fd)["state"]
+
+
+def sname(s):
+    return STATE_NAMES.get(s, str(s))
+
+
+def expect_state(fd, want, what=""):
+    got = state(fd)
+    assert got == want, "%sstate %s, want %s" % (what and what + ": ", sname(got), sname(want))
+
+
+def wait_state(fd, want, timeout, what=""):
+    wait_for(lambda: state(fd) == want, timeout,
+             "%s%s (still %s)" % (what and what + ": ", sname(want), sname(state(fd))))
+
+
+def shutdown(fd, how):
+    r = hsklib.ioctl(fd, hskdev.IOC_SHUTDOWN, how)
+    assert r == 0, "HSK_IOC_SHUTDOWN(%d): %s" % (how, hsklib.errname(-r))
+
+
+def accept_one(ls, timeout=5, flags=hskdev.ACCEPT_CLOEXEC):
+    assert ls.readable(timeout), "no connection to accept within %ss" % timeout
+    fd, peer, _ = ls.accept(flags | hskdev.ACCEPT_DONTWAIT)
+    return fd, peer
+
+
+def read_exact(fd, n, timeout=10):
+    """n bytes from a connection fd (polling, so a hang is a failure)."""
+    out = b""
+    deadline = time.monotonic() + timeout
+    while len(out) < n:
+        left = deadline - time.monotonic()
+        assert left > 0, "read %d of %d bytes within %ss" % (len(out), n, timeout)
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            b = os.read(fd, n - len(out))
+            assert b, "end of stream after %d of %d bytes" % (len(out), n)
+            out += b
+    return out
+
+
+def read_eof(fd, timeout=5):
+    """The next read, which must be the end of stream (polling first)."""
+    r, _, _ = select.select([fd], [], [], timeout)
+    assert r, "no end of stream within %ss" % timeout
+    b = os.read(fd, 4096)
+    assert b == b"", "want end of stream, read %r" % b[:40]
+
+
+def pollmask(fd, events=select.POLLIN | select.POLLOUT | POLLRDHUP, timeout=0):
+    p = select.poll()
+    p.register(fd, events)
+    got = p.poll(timeout * 1000)
+    return got[0][1] if got else 0
+
+
+def maskstr(m):
+    names = [("IN", select.POLLIN), ("OUT", select.POLLOUT), ("ERR", select.POLLERR),
+             ("HUP", select.POLLHUP), ("RDHUP", POLLRDHUP)]
+    return "|".join(n for n, b in names if m & b) or "0"
+
+
+def linux_pair():
+    """A connected pair on Linux's own TCP over loopback: the oracle.
+    Returns (server socket, client socket)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    c = socket.create_connection(ls.getsockname(), timeout=5)
+    s, _ = ls.accept()
+    ls.close()
+    return s, c
+
+
+def rst_close(s):
+    """Closes a Linux socket with a RST (SO_LINGER {1, 0})."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def wire_flow(pkts, cport, port):
+    """The segments of one connection in a capture, in order, as
+    (dir, flags, seq, ack, len): dir "c" for the client's (into hsk0),
+    "e" for the engine's (out of hsk0)."""
+    out = []
+    for raw, t in pkts:
+        p = Parsed(raw)
+        if not p.tcp:
+            continue
+        if t == PACKET_OUTGOING and (p.sport, p.dport) == (cport, port):
+            out.append(("c", flag_str(p.flags), p.seq, p.ack, len(p.payload)))
+        elif t == PACKET_HOST and (p.sport, p.dport) == (port, cport):
+            out.append(("e", flag_str(p.flags), p.seq, p.ack, len(p.payload)))
+    return out
+
+
+def control(flow):
+    """Only the segments with FIN or RST, and the bare ACKs that follow a
+    FIN: what a close is made of. As (dir, flags)."""
+    return [(d, f) for d, f, _, _, n in flow if "F" in f or "R" in f]
+
+
+# --- a crafted client -----------------------------------------------------------
+
+class Peer:
+    """An established connection to a listener from a crafted client (MSS
+    option only: no timestamps, no window scaling), with its accepted fd.
+    snd is the client's next sequence number, rcv the engine's."""
+
+    def __init__(self, wire, ls, port):
+        self.cl = Client(wire, port, options=[("MSS", 1460)])
+        self.cl.synack()
+        self.cl.ack()
+        self.fd, peer = accept_one(ls)
+        assert peer == (self.cl.src, self.cl.sport), peer
+        self.snd = (self.cl.isn + 1) & M32
+        self.rcv = (self.cl.iss + 1) & M32
+
+    def send(self, flags, payload=b"", seq=None, ack=None):
+        self.cl.send(flags, self.snd if seq is None else seq,
+                     self.rcv if ack is None else ack, payload=payload)
+
+    def replies(self, timeout=0.5):
+        return self.cl.replies(timeout)
+
+    def expect(self, flags, seq, ack, length=0, timeout=1.0):
+        """The engine's next segment: exactly one, as given."""
+        got = self.cl.replies(timeout, first=True)
+        assert len(got) == 1, "want one %s seq %d ack %d, got %s (client snd %d rcv %d; %s)" % (
+            flags, seq & M32, ack & M32, got, self.snd, self.rcv,
+            self.fd is not None and hskdev.info(self.fd))
+        r = got[0]
+        assert (flag_str(r.flags), r.seq, r.ack, len(r.payload)) == \
+            (flags, seq & M32, ack & M32, length), \
+            "want %s seq %d ack %d len %d, got %r" % (flags, seq & M32, ack & M32, length, r)
+        return r
+
+    def nothing(self, timeout=0.4):
+        got = self.cl.replies(timeout)
+        assert not got, "want no segment, got %s" % got
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def expect_gone(p):
+    """The 4-tuple is free: an ACK for it meets the listener, which answers
+    RST (an invalid cookie), where a connection would stay silent."""
+    p.send("A", seq=(p.snd + 1) & M32, ack=(p.rcv + 1) & M32)
+    r = p.cl.replies(1.0, first=True)
+    assert r and flag_str(r[0].flags) == "R" and r[0].seq == (p.rcv + 1) & M32, \
+        "want the listener's RST for a gone 4-tuple, got %s" % r
+
+
+# --- streams through the example servers ----------------------------------------
+
+def stream_through(port, size, seed, timeout, chunk=1 << 20):
+    """A Linux client sends size pseudo-random bytes to an echo server at
+    PEER:port from one thread and reads them back in another. Returns
+    (sent sha256, received sha256, bytes received, seconds)."""
+    data = random.Random(seed).randbytes(size)
+    want = hashlib.sha256(data).hexdigest()
+    s = socket.create_connection((PEER, port), timeout=10)
+    s.settimeout(timeout)
+    err = []
+
+    def sender():
+        try:
+            mv = memoryview(data)
+            for off in range(0, size, chunk):
+                s.sendall(mv[off:off + chunk])
+            s.shutdown(socket.SHUT_WR)
+        except Exception as e:  # noqa: B902
+            err.append(e)
+
+    t0 = time.monotonic()
+    th = threading.Thread(target=sender, daemon=True)
+    th.start()
+    h = hashlib.sha256()
+    buf = bytearray(1 << 20)
+    got = 0
+    try:
+        while True:
+            n = s.recv_into(buf)
+            if not n:
+                break
+            h.update(memoryview(buf)[:n])
+            got += n
+    except socket.timeout:
+        raise AssertionError("stalled after %d of %d bytes back" % (got, size))
+    finally:
+        secs = time.monotonic() - t0
+        s.close()
+        th.join(10)
+    assert not err, "sender: %r" % err[0]
+    return want, h.hexdigest(), got, secs
+
+
+def test_echo_64mib_each_way():
+    size = 64 << 20
+    with Server("hsk-echo", "-p", 8100):
+        c = Counters()
+        want, got_sha, got, secs = stream_through(8100, size, 5, timeout=60)
+    log("64 MiB each way in %.1fs (%.1f MiB/s)" % (secs, 64 / secs))
+    assert got == size, "echoed %d of %d bytes" % (got, size)
+    assert got_sha == want, "sha256 differs: sent %s, got back %s" % (want, got_sha)
+    d = c.delta()
+    assert d["PassiveOpens"] == 1 and d["EstabResets"] == 0, d
+
+
+CLIENT = r"""
+import hashlib, json, random, socket, sys, time
+port, size, seed, timeout = (int(a) for a in sys.argv[1:5])
+data = random.Random(seed).randbytes(size)
+s = socket.create_connection((sys.argv[5], port), timeout=10)
+s.settimeout(timeout)
+err = []
+h = hashlib.sha256()
+got = 0
+t0 = t1 = time.monotonic()
+try:
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    t1 = time.monotonic()
+    while True:
+        b = s.recv(1 << 20)
+        if not b:
+            break
+        h.update(b)
+        got += len(b)
+except Exception as e:
+    err.append(repr(e))
+print(json.dumps(dict(got=h.hexdigest(), n=got, up=t1 - t0, down=time.monotonic() - t1,
+                      err=err)))
+"""
+
+NS = "hskdp"
+
+
+class LossyPath:
+    """A client network namespace joined to the guest's root namespace by a
+    veth pair, routed into hsk0, with netem on both veth ends."""
+
+    def __init__(self, netem):
+        with open("/proc/sys/net/ipv4/ip_forward") as f:
+            self.saved_fwd = f.read().strip()
+        self.cleanup()
+        run(["modprobe", "sch_netem"])
+        cmds = [
+            ["ip", "netns", "add", NS],
+            ["ip", "link", "add", "vh0", "type", "veth", "peer", "name", "vh1", "netns", NS],
+            ["ip", "addr", "add", "10.78.0.1/24", "dev", "vh0"],
+            ["ip", "link", "set", "vh0", "up"],
+            ["ip", "-n", NS, "addr", "add", "10.78.0.2/24", "dev", "vh1"],
+            ["ip", "-n", NS, "link", "set", "vh1", "up"],
+            ["ip", "-n", NS, "link", "set", "lo", "up"],
+            ["ip", "-n", NS, "route", "add", "10.77.0.0/24", "via", "10.78.0.1"],
+            ["tc", "qdisc", "add", "dev", "vh0", "root", "netem"] + netem,
+            ["ip", "netns", "exec", NS, "tc", "qdisc", "add", "dev", "vh1", "root",
+             "netem"] + netem,
+        ]
+        try:
+            for c in cmds:
+                run(c)
+            with open("/proc/sys/net/ipv4/ip_forward", "w") as f:
+                f.write("1")
+        except Exception:
+            self.close()
+            raise
+
+    def cleanup(self):
+        run(["ip", "netns", "del", NS], check=False)
+        run(["ip", "link", "del", "vh0"], check=False)
+
+    def close(self):
+        self.cleanup()
+        with open("/proc/sys/net/ipv4/ip_forward", "w") as f:
+            f.write(self.saved_fwd)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def client(self, port, size, seed, timeout):
+        """Starts the client in the namespace: it sends size bytes, then
+        reads until end of stream. Returns the process."""
+        return subprocess.Popen(["ip", "netns", "exec", NS, sys.executable, "-c", CLIENT,
+                                 str(port), str(size), str(seed), str(timeout), PEER],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True)
+
+
+def sink_then_source(ls, size, reply, timeout):
+    """A server on /dev/hsk (non-blocking, so nothing can hang): accepts one
+    connection, reads until end of stream, then writes reply and closes.
+    Returns (sha256 of what it read, bytes read)."""
+    fd, _ = accept_one(ls, 10, hskdev.ACCEPT_CLOEXEC | hskdev.ACCEPT_NONBLOCK)
+    deadline = time.monotonic() + timeout
+    h = hashlib.sha256()
+    n = 0
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            assert left > 0, "server: read %d of %d bytes within %ss" % (n, size, timeout)
+            r, _, _ = select.select([fd], [], [], left)
+            if not r:
+                continue
+            b = os.read(fd, 1 << 20)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+        mv = memoryview(reply)
+        off = 0
+        while off < len(reply):
+            left = deadline - time.monotonic()
+            assert left > 0, "server: wrote %d of %d bytes within %ss" % (off, len(reply), timeout)
+            _, w, _ = select.select([], [fd], [], left)
+            if w:
+                off += os.write(fd, mv[off:off + (1 << 20)])
+    finally:
+        os.close(fd)
+    return h.hexdigest(), n
+
+
+def test_16mib_each_way_through_loss_and_reordering():
+    # 16 MiB up, then 16 MiB back, through a path that loses 5% and
+    # reorders in both directions: the engine's receive side (holes, the
+    # out-of-order queue) and its send side (fast retransmit, RTO).
+    size = 16 << 20
+    netem = "loss 5% delay 5ms reorder 25% 50%".split()
+    data = random.Random(16).randbytes(size)
+    want = hashlib.sha256(data).hexdigest()
+    with LossyPath(netem) as path, hskdev.Listener(8101) as ls:
+        c = Counters()
+        cl = path.client(8101, size, 16, timeout=80)
+        try:
+            got_sha, got = sink_then_source(ls, size, data, timeout=150)
+            out, err = cl.communicate(timeout=60)
+        finally:
+            if cl.poll() is None:
+                cl.kill()
+                cl.wait()
+        d = c.delta()
+    try:
+        r = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise AssertionError("client in %s failed: %s %s" % (NS, out, err))
+    log("16 MiB up in %.1fs, back in %.1fs through netem %s; engine: %d retransmitted, "
+        "%d RTO, %d out of order" % (r["up"], r["down"], " ".join(netem),
+                                     d["TCPRetransSegs"], d["TCPTimeouts"], d["TCPOFOQueue"]))
+    assert got == size and got_sha == want, "the server read %d of %d bytes%s" % (
+        got, size, "" if got_sha == want else ", sha256 differs")
+    assert not r["err"], "client: %s (after %d of %d bytes back)" % (r["err"], r["n"], size)
+    assert r["n"] == size and r["got"] == want, "the client read %d of %d bytes%s" % (
+        r["n"], size, "" if r["got"] == want else ", sha256 differs")
+    # The path really lost and reordered, in both directions.
+    assert d["TCPRetransSegs"] > 0, "the engine never retransmitted: no loss toward the client?"
+    assert d["TCPOFOQueue"] > 0, "nothing arrived out of order at the engine"
+    assert d["EstabResets"] == 0 and d["TCPAbortOnTimeout"] == 0, d
+
+
+class EngineCapture:
+    """The engine's segments to one client port, headers only, captured by
+    a thread with a BPF filter (PACKET_HOST, 64 bytes) so a bulk transfer
+    does not swamp it: a list of (seq, ack, window, flags)."""
+
+    def __init__(self, cport):
+        self.cport = cport
+        self.segs = []
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+        self.sock.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
+        # ld pkttype; jeq PACKET_HOST ? ret 64 : ret 0
+        prog = struct.pack("HBBI" * 4, 0x20, 0, 0, (-0x1000 + 4) & M32,
+                           0x15, 0, 1, PACKET_HOST, 0x06, 0, 0, 64, 0x06, 0, 0, 0)
+        import ctypes
+        self._prog = ctypes.create_string_buffer(prog)
+        fprog = struct.pack("HL", 4, ctypes.addressof(self._prog))
+        self.sock.setsockopt(socket.SOL_SOCKET, 26, fprog)  # SO_ATTACH_FILTER
+        self.sock.bind((hsklib.DEV, hsklib.ETH_P_ALL))
+        self.sock.settimeout(0.2)
+        self.stop = False
+        self.th = threading.Thread(target=self._run, daemon=True)
+        self.th.start()
+
+    def _run(self):
+        while not self.stop:
+            try:
+                raw = self.sock.recv(64)
+            except socket.timeout:
+                continue
+            if len(raw) < 40 or raw[9] != 6:
+                continue
+            ihl = (raw[0] & 0xF) * 4
+            sport, dport, seq, ack, _, flags, win = struct.unpack("!HHIIBBH", raw[ihl:ihl + 16])
+            if dport == self.cport:
+                self.segs.append((seq, ack, win, flags))
+
+    def close(self):
+        self.stop = True
+        self.th.join(5)
+        self.sock.close()
+
+
+def test_receive_window_right_edge_never_moves_left():
+    # RFC 9293 3.8.6.2.2 and RFC 7323 2.4: a receiver does not shrink its
+    # window (move ack + window << scale left); Linux never does. A Linux
+    # client sends 8 MiB to a server that reads slowly, so the 4 MiB
+    # receive buffer fills and empties.
+    size = 8 << 20
+    data = random.Random(8).randbytes(size)
+    with hskdev.Listener(8140) as ls:
+        s = socket.create_connection((PEER, 8140), timeout=5)
+        fd, _ = accept_one(ls)
+        cap = EngineCapture(s.getsockname()[1])
+        err = []
+
+        def send():
+            try:
+                s.sendall(data)
+                s.shutdown(socket.SHUT_WR)
+            except OSError as e:
+                err.append(e)
+        th = threading.Thread(target=send, daemon=True)
+        try:
+            scale = hskdev.info(fd)["rcv_wscale"]
+            th.start()
+            time.sleep(1)
+            got = bytearray()
+            deadline = time.monotonic() + 60
+            while True:
+                left = deadline - time.monotonic()
+                assert left > 0, "read %d of %d bytes in 60 s" % (len(got), size)
+                r, _, _ = select.select([fd], [], [], left)
+                b = os.read(fd, 256 << 10) if r else b"x"
+                if not b:
+                    break
+                got += b
+                time.sleep(0.02)
+        finally:
+            cap.close()
+            s.close()
+            os.close(fd)
+            th.join(5)
+    assert not err, "client: %r" % err[0]
+    assert got == data, "read %d of %d bytes%s" % (len(got), size,
+                                                  "" if data.startswith(got) else ", wrong")
+    # The engine's output may be reordered across CPUs on its way into the
+    # host, so compare each edge with those of segments that acknowledged
+    # strictly less (sent before it, whatever order they were seen in).
+    segs = [(ack, (ack + (win << scale)) & M32) for _, ack, win, f in cap.segs
+            if f & 0x10 and not f & 0x06]
+    assert len(segs) > 100, "captured only %d ACKs" % len(segs)
+    base = segs[0][0]
+    groups = {}
+    for ack, edge in segs:
+        off = (edge - base) & M32
+        lo, hi = groups.get(ack, (off, off))
+        groups[ack] = (min(lo, off), max(hi, off))
+    shrinks = []
+    best = None  # the furthest edge offered with a smaller ACK
+    for ack in sorted(groups, key=lambda a: (a - base) & M32):
+        lo, hi = groups[ack]
+        if best is not None and lo < best:
+            shrinks.append(best - lo)
+        best = hi if best is None else max(best, hi)
+    assert not shrinks, "the right edge moved left %d times (of %d ACKs), by up to %d bytes" % (
+        len(shrinks), len(segs), max(shrinks))
+
+
+def test_ack_at_the_right_edge_is_processed():
+    # A client filled our window exactly and its first segment was lost:
+    # its pure ACK now carries seq = the right edge. Linux takes such a
+    # segment (tcp_sequence: seq <= rcv_nxt + rcv_wnd) and its ACK field;
+    # ignoring it stalls our send side while the hole lasts.
+    with hskdev.Listener(8141) as ls, Wire() as w:
+        p = Peer(w, ls, 8141)
+        try:
+            os.write(p.fd, b"hello")
+            r = p.expect("PA", p.rcv, p.snd, length=5)
+            edge = p.snd + r.window
+            p.send("PA", b"z" * 100, seq=edge - 100)
+            p.expect("A", p.rcv, p.snd)
+            # The ACK of "hello", from the sequence number after the last byte sent.
+            p.send("A", seq=edge, ack=p.rcv + 5)
+            time.sleep(0.3)
+            i = hskdev.info(p.fd)
+            assert i["snd_una"] == (p.rcv + 5) & M32, \
+                "an ACK at the right edge was ignored: snd_una %d, want %d" % (
+                    i["snd_una"], (p.rcv + 5) & M32)
+        finally:
+            p.close()
+
+
+def make_docroot():
+    """A directory of files of awkward sizes (empty, one byte, around the
+    MSS, larger than a read buffer); returns (path, {name: bytes})."""
+    root = tempfile.mkdtemp(prefix="hsk-http-")
+    rnd = random.Random(200)
+    sizes = [0, 1, 1447, 1448, 1449, 2896, 4096, 65535, 65536, 65537, 100000, 250000]
+    sizes += [rnd.randrange(1, 30000) for _ in range(8)]
+    files = {}
+    for i, n in enumerate(sizes):
+        name = "f%02d.bin" % i
+        files[name] = rnd.randbytes(n)
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(files[name])
+    os.mkdir(os.path.join(root, "sub"))
+    files["sub/index.html"] = b"<html><body>index of sub</body></html>\n"
+    with open(os.path.join(root, "sub", "index.html"), "wb") as f:
+        f.write(files["sub/index.html"])
+    return root, files
+
+
+def test_http_200_concurrent_curl():
+    root, files = make_docroot()
+    out = tempfile.mkdtemp(prefix="hsk-curl-")
+    names = sorted(files)
+    want = {}
+    try:
+        with open(os.path.join(out, "config"), "w") as cfg:
+            for i in range(200):
+                name = names[i % len(names)]
+                path = os.path.join(out, "%03d" % i)
+                want[path] = name
+                cfg.write('url = "http://%s:8080/%s"\noutput = "%s"\n' % (PEER, name, path))
+        with Server("hsk-http", "-p", 8080, "-b", 256, root):
+            c = Counters()
+            p = run(["curl", "-sS", "--parallel", "--parallel-max", "50", "--parallel-immediate",
+                     "-H", "Connection: close", "--max-time", "60", "--config",
+                     os.path.join(out, "config"), "-w",
+                     "%{http_code} %{num_connects} %{size_download} %{filename_effective}\\n"],
+                    check=False, timeout=120)
+            d = c.delta()
+        lines = p.stdout.split()
+        res = {}
+        for i in range(0, len(lines) - 3, 4):
+            res[lines[i + 3]] = (lines[i], int(lines[i + 1]), int(lines[i + 2]))
+        assert len(res) == 200, "curl reported %d of 200 transfers (exit %d): %s" % (
+            len(res), p.returncode, p.stderr.strip()[-500:])
+        bad = []
+        for path, name in sorted(want.items()):
+            code, conns, size = res[path]
+            with open(path, "rb") as f:
+                body = f.read()
+            if code != "200" or conns != 1 or \
+                    hashlib.sha256(body).digest() != hashlib.sha256(files[name]).digest():
+                bad.append("%s: %s, %d connects, %d of %d bytes%s" % (
+                    name, code, conns, len(body), len(files[name]),
+                    "" if body == files[name] else ", wrong bytes"))
+        assert not bad, "%d of 200 wrong: %s" % (len(bad), "; ".join(bad[:10]))
+        assert p.returncode == 0, "curl exit %d: %s" % (p.returncode, p.stderr.strip()[-300:])
+        assert d["PassiveOpens"] == 200, "want 200 connections, %d" % d["PassiveOpens"]
+        assert d["EstabResets"] == 0 and d["TCPAbortOnClose"] == 0, d
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def http(port, raw, timeout=5):
+    """Sends raw bytes to the HTTP server; returns everything it sent back
+    until it closed (or timeout): (bytes, closed by the server)."""
+    s = socket.create_connection((PEER, port), timeout=timeout)
+    try:
+        s.sendall(raw)
+        out = b""
+        while True:
+            try:
+                b = s.recv(65536)
+            except socket.timeout:
+                return out, False
+            if not b:
+                return out, True
+            out += b
+    finally:
+        s.close()
+
+
+def responses(data, heads=()):
+    """Splits a byte stream into [(status, {header: value}, body)] by
+    Content-Length; the responses numbered in heads answer HEAD (no body)."""
+    out = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        assert sep, "an incomplete response: %r" % data[:200]
+        lines = head.decode().split("\r\n")
+        assert lines[0].startswith("HTTP/1.1 "), lines[0]
+        status = int(lines[0].split()[1])
+        hdrs = {}
+        for l in lines[1:]:
+            k, _, v = l.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        n = 0 if len(out) in heads else int(hdrs["content-length"])
+        assert len(rest) >= n, "a short body: %d of %d bytes" % (len(rest), n)
+        out.append((status, hdrs, rest[:n]))
+        data = rest[n:]
+    return out
+
+
+def test_http_requests_and_errors():
+    root, files = make_docroot()
+    outside = os.path.join(os.path.dirname(root), "hsk-secret-%d" % os.getpid())
+    with open(outside, "w") as f:
+        f.write("secret\n")
+    os.symlink(outside, os.path.join(root, "link"))
+    try:
+        with Server("hsk-http", "-p", 8081, "-t", 3, root):
+            host = b"Host: x\r\n"
+            # Keep-alive: three pipelined requests on one connection, the
+            # last one asking to close; GET, HEAD, and a directory's index.
+            data, closed = http(8081, b"GET /f03.bin HTTP/1.1\r\n" + host + b"\r\n" +
+                                b"HEAD /f09.bin HTTP/1.1\r\n" + host + b"\r\n" +
+                                b"GET /sub/ HTTP/1.1\r\n" + host +
+                                b"Connection: close\r\n\r\n")
+            assert closed, "Connection: close did not close"
+            r = responses(data, heads=(1,))
+            assert [x[0] for x in r] == [200, 200, 200], [x[:2] for x in r]
+            assert r[0][2] == files["f03.bin"] and r[0][1]["connection"] == "keep-alive", r[0][1]
+            assert r[1][2] == b"" and r[1][1]["content-length"] == str(len(files["f09.bin"])), \
+                r[1][1]
+            assert r[2][2] == files["sub/index.html"] and r[2][1]["connection"] == "close", \
+                r[2][1]
+
+            # 404 keeps the connection; an idle connection is closed after -t.
+            t0 = time.monotonic()
+            data, closed = http(8081, b"GET /nope HTTP/1.1\r\n" + host + b"\r\n", timeout=8)
+            assert responses(data)[0][0] == 404 and closed, data[:100]
+            assert 2 < time.monotonic() - t0 < 7, "idle timeout %.1fs, want 3" % (
+                time.monotonic() - t0)
+
+            # Malformed: 400 and closed at once.
+            for bad in (b"GET /f01.bin\r\n\r\n", b"GET  /f01.bin HTTP/1.1\r\n\r\n",
+                        b"GET /f01.bin HTTP/1.1\r\n\r\n",  # no Host
+                        b"GET /f01.bin HTTP/1.1\r\nHost x\r\n\r\n",
+                        b"GET f01.bin HTTP/1.1\r\n" + host + b"\r\n",
+                        b"GET /%zz HTTP/1.1\r\n" + host + b"\r\n"):
+                data, closed = http(8081, bad)
+                assert closed and responses(data)[0][0] == 400, (bad, data[:100])
+            data, closed = http(8081, b"POST /f01.bin HTTP/1.1\r\n" + host + b"\r\n")
+            assert closed and responses(data)[0][0] == 501, data[:100]
+
+            # No way above the root: "..", encoded or not, and symlinks.
+            for path in (b"/../" + os.path.basename(outside).encode(),
+                         b"/sub/../../" + os.path.basename(outside).encode(),
+                         b"/%2e%2e/" + os.path.basename(outside).encode(),
+                         b"/..%2f" + os.path.basename(outside).encode()):
+                data, closed = http(8081, b"GET " + path + b" HTTP/1.1\r\n" + host + b"\r\n")
+                assert b"secret" not in data and responses(data)[0][0] == 400, (path, data[:100])
+            data, _ = http(8081, b"GET /link HTTP/1.1\r\n" + host + b"Connection: close\r\n\r\n")
+            assert b"secret" not in data and responses(data)[0][0] == 404, data[:100]
+            # ".." that stays inside is fine.
+            data, _ = http(8081, b"GET /sub/../f01.bin HTTP/1.0\r\n\r\n")
+            r = responses(data)
+            assert r[0][0] == 200 and r[0][2] == files["f01.bin"], r[0][:2]
+            assert r[0][1]["connection"] == "close", "HTTP/1.0 defaults to close"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        os.unlink(outside)
+
+
+# --- the close diagram, with crafted clients -------------------------------------
+
+def test_close_client_first():
+    # Client FIN -> CLOSE_WAIT, read() 0; server SHUT_WR -> FIN, LAST_ACK;
+    # the client's ACK -> CLOSED; the 4-tuple is free.
+    with hskdev.Listener(8110) as ls, Wire() as w:
+        p = Peer(w, ls, 8110)
+        try:
+            p.send("PA", b"hello")
+            p.expect("A", p.rcv, p.snd + 5)
+            p.snd += 5
+            p.send("FA")
+            p.expect("A", p.rcv, p.snd + 1)
+            assert read_exact(p.fd, 5) == b"hello"
+            read_eof(p.fd)
+            expect_state(p.fd, CLOSE_WAIT)
+            # CLOSE_WAIT still sends.
+            os.write(p.fd, b"bye")
+            p.expect("PA", p.rcv, p.snd + 1, length=3)
+            p.rcv += 3
+            p.send("A", seq=p.snd + 1)
+            p.nothing(0.2)
+            shutdown(p.fd, SHUT_WR)
+            p.expect("FA", p.rcv, p.snd + 1)
+            expect_state(p.fd, LAST_ACK)
+            p.send("A", seq=p.snd + 1, ack=p.rcv + 1)
+            p.nothing(0.2)
+            expect_state(p.fd, CLOSE)
+            p.close()
+            p.nothing(0.2)
+            expect_gone(p)
+        finally:
+            p.close()
+
+
+def test_close_client_first_then_close_orphan_last_ack():
+    # As above, but the server close()s in CLOSE_WAIT: FIN; the orphan
+    # resends it until the client's ACK, then is gone.
+    with hskdev.Listener(8111) as ls, Wire() as w:
+        p = Peer(w, ls, 8111)
+        p.send("FA")
+        p.expect("A", p.rcv, p.snd + 1)
+        read_eof(p.fd)
+        p.close()
+        p.expect("FA", p.rcv, p.snd + 1)
+        # Unanswered, the FIN comes again after the RTO (1 s: no RTT yet).
+        t0 = time.monotonic()
+        p.expect("FA", p.rcv, p.snd + 1, timeout=2.5)
+        assert time.monotonic() - t0 < 2.0, "FIN resent after %.2fs, want the RTO" % (
+            time.monotonic() - t0)
+        p.send("A", seq=p.snd + 1, ack=p.rcv + 1)
+        p.nothing(0.3)
+        expect_gone(p)
+
+
+def test_close_server_first_time_wait_lasts_fin_timeout():
+    with knobs(fin_timeout=2), hskdev.Listener(8112) as ls, Wire() as w:
+        p = Peer(w, ls, 8112)
+        try:
+            shutdown(p.fd, SHUT_WR)
+            p.expect("FA", p.rcv, p.snd)
+            expect_state(p.fd, FIN_WAIT1)
+            try:
+                os.write(p.fd, b"x")
+                raise AssertionError("write after SHUT_WR succeeded")
+            except BrokenPipeError:
+                pass
+            p.send("A", ack=p.rcv + 1)
+            p.nothing(0.2)
+            expect_state(p.fd, FIN_WAIT2)
+            # FIN_WAIT2 still receives.
+            p.send("PA", b"late", ack=p.rcv + 1)
+            p.expect("A", p.rcv + 1, p.snd + 4)
+            p.snd += 4
+            assert read_exact(p.fd, 4) == b"late"
+            p.send("FA", ack=p.rcv + 1)
+            p.expect("A", p.rcv + 1, p.snd + 1)
+            t0 = time.monotonic()
+            expect_state(p.fd, TIME_WAIT)
+            read_eof(p.fd)
+            tm = hskdev.info(p.fd)["timer_ms"]
+            assert 1500 <= tm <= 2000, "TIME_WAIT timer %d ms, want 2000" % tm
+            # A bare ACK in TIME_WAIT: silence; the peer's FIN again: ACK.
+            p.send("A", seq=p.snd + 1, ack=p.rcv + 1)
+            p.nothing(0.2)
+            wait_state(p.fd, CLOSE, 4, "TIME_WAIT ends")
+            secs = time.monotonic() - t0
+            assert 1.6 < secs < 2.8, "TIME_WAIT lasted %.2fs, want fin_timeout 2 s" % secs
+            expect_gone(p)
+        finally:
+            p.close()
+
+
+def test_close_server_first_orphan_time_wait():
+    # close() in ESTABLISHED: FIN; after its ACK the orphan is in FIN_WAIT2;
+    # the client's FIN then makes it TIME_WAIT for fin_timeout.
+    with knobs(fin_timeout=2), hskdev.Listener(8113) as ls, Wire() as w:
+        p = Peer(w, ls, 8113)
+        p.close()
+        p.expect("FA", p.rcv, p.snd)
+        p.send("A", ack=p.rcv + 1)
+        p.nothing(0.5)
+        # A FIN now is answered as FIN_WAIT2 does.
+        p.send("FA", ack=p.rcv + 1)
+        p.expect("A", p.rcv + 1, p.snd + 1)
+        # ... and TIME_WAIT lasts fin_timeout from here.
+        t1 = time.monotonic()
+        p.nothing(1.4)
+        p.send("A", seq=p.snd + 1, ack=p.rcv + 1)
+        p.nothing(0.3)
+        got = []
+        while time.monotonic() - t1 < 4:
+            p.send("A", seq=p.snd + 1, ack=p.rcv + 1)
+            got = p.replies(0.3)
+            if got:
+                break
+        assert got and flag_str(got[0].flags) == "R", \
+            "TIME_WAIT did not end within 4 s (fin_timeout 2): %s" % got
+        secs = time.monotonic() - t1
+        assert 1.6 < secs < 3.2, "TIME_WAIT lasted %.2fs, want 2" % secs
+
+
+def test_close_orphan_fin_wait2_expires():
+    with knobs(fin_timeout=2), hskdev.Listener(8114) as ls, Wire() as w:
+        p = Peer(w, ls, 8114)
+        p.close()
+        p.expect("FA", p.rcv, p.snd)
+        p.send("A", ack=p.rcv + 1)
+        t0 = time.monotonic()
+        p.nothing(1.0)
+        got = []
+        while time.monotonic() - t0 < 4:
+            p.send("A", seq=p.snd, ack=p.rcv + 1)
+            got = p.replies(0.3)
+            if got:
+                break
+        secs = time.monotonic() - t0
+        assert got and flag_str(got[0].flags) == "R", \
+            "orphan FIN_WAIT2 did not end within 4 s (fin_timeout 2): %s" % got
+        assert 1.6 < secs < 3.2, "orphan FIN_WAIT2 lasted %.2fs, want 2" % secs
+
+
+def test_close_simultaneous_closing_then_time_wait():
+    with knobs(fin_timeout=2), hskdev.Listener(8115) as ls, Wire() as w:
+        p = Peer(w, ls, 8115)
+        try:
+            shutdown(p.fd, SHUT_WR)
+            p.expect("FA", p.rcv, p.snd)
+            # The client's FIN crosses ours: it does not acknowledge it.
+            p.send("FA", ack=p.rcv)
+            p.expect("A", p.rcv + 1, p.snd + 1)
+            expect_state(p.fd, CLOSING)
+            read_eof(p.fd)
+            # The client, as Linux in CLOSING, ACKs our FIN: TIME_WAIT.
+            p.send("A", seq=p.snd + 1, ack=p.rcv + 1)
+            p.nothing(0.2)
+            t0 = time.monotonic()
+            expect_state(p.fd, TIME_WAIT)
+            wait_state(p.fd, CLOSE, 4, "TIME_WAIT ends")
+            secs = time.monotonic() - t0
+            assert 1.5 < secs < 2.8, "TIME_WAIT lasted %.2fs, want 2" % secs
+            expect_gone(p)
+        finally:
+            p.close()
+
+
+def test_close_with_unread_data_resets():
+    with hskdev.Listener(8116) as ls, Wire() as w:
+        p = Peer(w, ls, 8116)
+        p.send("PA", b"unread")
+        p.expect("A", p.rcv, p.snd + 6)
+        p.snd += 6
+        c = Counters()
+        p.close()
+        p.expect("RA", p.rcv, p.snd)
+        d = c.delta()
+        assert d["TCPAbortOnClose"] == 1, d
+        p.send("A")
+        r = p.cl.replies(1.0, first=True)
+        assert r and flag_str(r[0].flags) == "R", "want the listener's RST, got %s" % r
+
+
+def kernel_log():
+    """Every record in the kernel's log buffer, from boot on."""
+    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    out = []
+    try:
+        while True:
+            try:
+                rec = os.read(fd, 16384)
+            except BlockingIOError:
+                return out
+            except BrokenPipeError:
+                continue
+            out.append(rec.decode("utf-8", "replace").partition(";")[2].split("\n")[0])
+    finally:
+        os.close(fd)
+
+
+def test_orphans_finished_by_a_segment():
+    # Orphans (fd closed) that end on a segment rather than a timer: the
+    # last ACK in LAST_ACK, a RST in FIN_WAIT1, data in FIN_WAIT2 (RST, as
+    # Linux's TCPAbortOnData). Each ends on the wire as Linux's would, and
+    # frees the connection without a refcount warning in the kernel log.
+    with hskdev.Listener(8117) as ls, Wire() as w:
+        a = Peer(w, ls, 8117)
+        a.send("FA")
+        a.expect("A", a.rcv, a.snd + 1)
+        a.close()
+        a.expect("FA", a.rcv, a.snd + 1)
+        a.send("A", seq=a.snd + 1, ack=a.rcv + 1)
+        a.nothing(0.2)
+        expect_gone(a)
+
+        b = Peer(w, ls, 8117)
+        b.close()
+        b.expect("FA", b.rcv, b.snd)
+        b.send("R", seq=b.snd, ack=0)
+        b.nothing(0.2)
+        expect_gone(b)
+
+        c = Peer(w, ls, 8117)
+        c.close()
+        c.expect("FA", c.rcv, c.snd)
+        c.send("A", ack=c.rcv + 1)
+        c.nothing(0.2)
+        c.send("PA", b"nobody reads this", ack=c.rcv + 1)
+        c.expect("RA", c.rcv + 1, c.snd)
+        expect_gone(c)
+    time.sleep(0.3)
+    bad = [l for l in kernel_log() if "refcount_t" in l]
+    assert not bad, "the kernel log has %s" % bad
+
+
+# --- the close diagram with Linux clients, on the wire ---------------------------
+
+def conn_linux(ls, port):
+    s = socket.create_connection((PEER, port), timeout=5)
+    fd, peer = accept_one(ls)
+    assert peer == s.getsockname(), (peer, s.getsockname())
+    return s, fd
+
+
+def linux_state(cport, port):
+    """The Linux client's TCP state for its socket, from /proc/net/tcp."""
+    want = "%08X:%04X" % (struct.unpack("<I", socket.inet_aton(HOST))[0], cport)
+    peer = "%08X:%04X" % (struct.unpack("<I", socket.inet_aton(PEER))[0], port)
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            v = line.split()
+            if v[1] == want and v[2] == peer:
+                return int(v[3], 16)
+    return None
+
+
+def test_close_linux_client_first():
+    with hskdev.Listener(8120) as ls, Link() as link:
+        s, fd = conn_linux(ls, 8120)
+        cport = s.getsockname()[1]
+        try:
+            s.close()
+            read_eof(fd)
+            expect_state(fd, CLOSE_WAIT)
+            os.close(fd)
+            fd = None
+            wait_for(lambda: linux_state(cport, 8120) in (TIME_WAIT, None), 3,
+                     "the Linux client to reach TIME_WAIT")
+            assert linux_state(cport, 8120) == TIME_WAIT, linux_state(cport, 8120)
+            time.sleep(0.2)
+            flow = wire_flow(link.drain(), cport, 8120)
+        finally:
+            if fd is not None:
+                os.close(fd)
+    # What two Linux stacks exchange: FIN, ACK, FIN, ACK; no RST.
+    assert control(flow) == [("c", "FA"), ("e", "FA")], flow
+    fin_c = [x for x in flow if x[0] == "c" and "F" in x[1]][0]
+    fin_e = [x for x in flow if x[0] == "e" and "F" in x[1]][0]
+    after_fin_c = flow[flow.index(fin_c) + 1]
+    assert after_fin_c[:2] == ("e", "A") and after_fin_c[3] == (fin_c[2] + 1) & M32, flow
+    assert fin_e[3] == (fin_c[2] + 1) & M32, flow
+    last = flow[-1]
+    assert last[:2] == ("c", "A") and last[3] == (fin_e[2] + 1) & M32, flow
+
+
+def test_close_linux_server_first():
+    with knobs(fin_timeout=2), hskdev.Listener(8121) as ls, Link() as link:
+        s, fd = conn_linux(ls, 8121)
+        cport = s.getsockname()[1]
+        s.settimeout(5)
+        try:
+            shutdown(fd, SHUT_WR)
+            assert s.recv(100) == b"", "the client did not see end of stream"
+            wait_state(fd, FIN_WAIT2, 2)
+            assert linux_state(cport, 8121) == CLOSE_WAIT
+            s.close()
+            wait_state(fd, TIME_WAIT, 2)
+            read_eof(fd)
+            wait_state(fd, CLOSE, 4, "TIME_WAIT ends")
+            time.sleep(0.2)
+            flow = wire_flow(link.drain(), cport, 8121)
+            assert linux_state(cport, 8121) is None, "the client's socket is not gone"
+        finally:
+            os.close(fd)
+    assert control(flow) == [("e", "FA"), ("c", "FA")], flow
+    assert flow[-1][:2] == ("e", "A"), flow
+
+
+def test_half_close_server_shut_wr():
+    # The server's SHUT_WR: the client reads EOF, but still sends, and the
+    # server reads it; the server's write now fails with EPIPE.
+    with hskdev.Listener(8122) as ls:
+        s, fd = conn_linux(ls, 8122)
+        s.settimeout(5)
+        try:
+            os.write(fd, b"before")
+            shutdown(fd, SHUT_WR)
+            got = b""
+            while True:
+                b = s.recv(100)
+                if not b:
+                    break
+                got += b
+            assert got == b"before", got
+            try:
+                os.write(fd, b"after")
+                raise AssertionError("write after SHUT_WR succeeded")
+            except BrokenPipeError:
+                pass
+            s.sendall(b"x" * 100000)
+            assert read_exact(fd, 100000) == b"x" * 100000
+            expect_state(fd, FIN_WAIT2)
+            s.close()
+            read_eof(fd)
+            wait_state(fd, TIME_WAIT, 2)
+        finally:
+            os.close(fd)
+
+
+def test_half_close_client_shut_wr():
+    # The client's SHUT_WR: the server reads 0, but still writes, and the
+    # client reads it all before the server's FIN.
+    with hskdev.Listener(8123) as ls:
+        s, fd = conn_linux(ls, 8123)
+        s.settimeout(5)
+        try:
+            s.sendall(b"request")
+            s.shutdown(socket.SHUT_WR)
+            assert read_exact(fd, 7) == b"request"
+            read_eof(fd)
+            assert os.read(fd, 10) == b"", "end of stream is not sticky"
+            expect_state(fd, CLOSE_WAIT)
+            data = random.Random(1).randbytes(300000)
+            n = 0
+            while n < len(data):
+                n += os.write(fd, data[n:])
+            os.close(fd)
+            fd = None
+            got = b""
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                got += b
+            assert got == data, "the client read %d of %d bytes%s" % (
+                len(got), len(data), "" if data.startswith(got) else ", wrong")
+        finally:
+            s.close()
+            if fd is not None:
+                os.close(fd)
+
+
+def test_close_with_unread_data_linux_client_sees_reset():
+    with hskdev.Listener(8124) as ls, Link() as link:
+        s, fd = conn_linux(ls, 8124)
+        cport = s.getsockname()[1]
+        s.settimeout(5)
+        s.sendall(b"never read")
+        wait_for(lambda: pollmask(fd) & select.POLLIN, 3, "data at the server")
+        c = Counters()
+        os.close(fd)
+        try:
+            s.recv(10)
+            raise AssertionError("the client read after an abortive close")
+        except ConnectionResetError:
+            pass
+        s.close()
+        assert c.delta()["TCPAbortOnClose"] == 1
+        flow = wire_flow(link.drain(), cport, 8124)
+    assert control(flow) == [("e", "RA")], flow
+
+
+# --- signals, resets, poll -------------------------------------------------------
+
+class Interrupted(Exception):
+    pass
+
+
+def _raise_interrupted(*a):
+    raise Interrupted()
+
+
+def test_blocked_read_interrupted_by_signal():
+    with hskdev.Listener(8130) as ls:
+        s, fd = conn_linux(ls, 8130)
+        # A safety net: data after 5 s ends the read if the signal does not.
+        late = threading.Timer(5, lambda: s.send(b"late"))
+        old = signal.signal(signal.SIGALRM, _raise_interrupted)
+        try:
+            late.start()
+            t0 = time.monotonic()
+            signal.setitimer(signal.ITIMER_REAL, 0.5)
+            try:
+                b = os.read(fd, 100)
+                raise AssertionError("read returned %r, not EINTR" % b)
+            except Interrupted:
+                pass
+            secs = time.monotonic() - t0
+            assert 0.4 < secs < 3, "read woke after %.2fs, want 0.5" % secs
+            # Still usable: the data comes through afterwards.
+            s.send(b"after")
+            assert read_exact(fd, 5) == b"after"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+            late.cancel()
+            os.close(fd)
+            s.close()
+
+
+def blocked_op(op, trigger, what, timeout=5):
+    """Runs op() in this thread while trigger() runs 0.3 s later in
+    another; a SIGALRM after timeout ends a hang. Returns op's exception
+    (or raises if op returned)."""
+    th = threading.Timer(0.3, trigger)
+    old = signal.signal(signal.SIGALRM, _raise_interrupted)
+    try:
+        th.start()
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            r = op()
+        except Interrupted:
+            raise AssertionError("%s: still blocked after %ss" % (what, timeout))
+        except OSError as e:
+            return e
+        raise AssertionError("%s returned %r" % (what, r))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        th.cancel()
+        th.join()
+
+
+def test_blocked_read_wakes_with_econnreset():
+    with hskdev.Listener(8131) as ls:
+        s, fd = conn_linux(ls, 8131)
+        try:
+            c = Counters()
+            e = blocked_op(lambda: os.read(fd, 100), lambda: rst_close(s), "read")
+            assert e.errno == errno.ECONNRESET, "read: %s, want ECONNRESET" % e
+            assert c.delta()["EstabResets"] == 1
+            # As Linux: the error once, then end of stream.
+            assert os.read(fd, 100) == b""
+            expect_state(fd, CLOSE)
+        finally:
+            os.close(fd)
+
+
+def write_errors_after_reset(write, read=None):
+    """Errnos of write, write (and read first if given) after a reset."""
+    out = []
+    if read:
+        try:
+            out.append(("read", read()))
+        except OSError as e:
+            out.append(("read", errno.errorcode[e.errno]))
+    for _ in range(2):
+        try:
+            out.append(("write", write()))
+        except OSError as e:
+            out.append(("write", errno.errorcode[e.errno]))
+    return out
+
+
+def test_write_to_reset_connection():
+    for read_first in (False, True):
+        # Linux's answer to the same steps.
+        ss, sc = linux_pair()
+        rst_close(sc)
+        time.sleep(0.2)
+        want = write_errors_after_reset(lambda: ss.send(b"x"),
+                                        (lambda: ss.recv(10)) if read_first else None)
+        ss.close()
+        with hskdev.Listener(8132) as ls:
+            s, fd = conn_linux(ls, 8132)
+            try:
+                rst_close(s)
+                wait_state(fd, CLOSE, 3)
+                got = write_errors_after_reset(lambda: os.write(fd, b"x"),
+                                               (lambda: os.read(fd, 10)) if read_first else None)
+            finally:
+                os.close(fd)
+        assert got == want, "after a reset: %s, Linux: %s" % (got, want)
+
+
+def test_blocked_write_wakes_on_reset():
+    # A writer blocked on a full send buffer (the client never reads)
+    # wakes with ECONNRESET when the client resets.
+    with hskdev.Listener(8133) as ls:
+        s, fd = conn_linux(ls, 8133)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        try:
+            blob = b"y" * (1 << 20)
+
+            def fill():
+                while True:
+                    os.write(fd, blob)
+            e = blocked_op(fill, lambda: rst_close(s), "write", timeout=8)
+            assert e.errno in (errno.ECONNRESET, errno.EPIPE), "write: %s" % e
+        finally:
+            os.close(fd)
+
+
+def test_poll_masks():
+    ev = select.POLLIN | select.POLLOUT | POLLRDHUP
+    core = select.POLLIN | select.POLLOUT | select.POLLERR | select.POLLHUP | POLLRDHUP
+    with hskdev.Listener(8134) as ls:
+        s, fd = conn_linux(ls, 8134)
+        ls_, lc = linux_pair()
+        try:
+            seen = []
+
+            def both(step):
+                time.sleep(0.2)
+                got, want = pollmask(fd, ev) & core, pollmask(ls_.fileno(), ev) & core
+                seen.append((step, maskstr(got), maskstr(want)))
+            both("fresh")
+            s.sendall(b"data")
+            lc.sendall(b"data")
+            both("data queued")
+            os.read(fd, 10)
+            ls_.recv(10)
+            both("data read")
+            s.shutdown(socket.SHUT_WR)
+            lc.shutdown(socket.SHUT_WR)
+            both("peer's FIN")
+            os.read(fd, 10)
+            ls_.recv(10)
+            both("EOF read")
+            rst_close(s)
+            rst_close(lc)
+            both("peer's RST")
+            bad = [x for x in seen if x[1] != x[2]]
+            assert not bad, "poll (hsk vs Linux): %s" % "; ".join(
+                "%s: %s vs %s" % x for x in bad)
+        finally:
+            os.close(fd)
+            ls_.close()
