@@ -134,7 +134,7 @@ void hsk_conn_stop_timer(struct hsk_conn *c);
 void hsk_conn_done(struct hsk_conn *c);
 void hsk_conn_set_state(struct hsk_conn *c, u8 state);
 void hsk_conn_send_ack(struct hsk_conn *c);
-void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
+bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		      unsigned long now);
 void hsk_conn_push(struct hsk_conn *c, unsigned long now);
 void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);

@@ -29,12 +29,13 @@ u32 hsk_conn_rcv_space(const struct hsk_conn *c)
  */
 u16 hsk_conn_window(struct hsk_conn *c)
 {
-	u32 wnd = hsk_conn_rcv_space(c);
+	u32 unit = 1U << c->rcv_wscale;
+	u32 space = hsk_conn_rcv_space(c) & ~(unit - 1);
 	u32 promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	/* Rounded up when keeping a promise, as Linux's tcp_select_window. */
+	u32 wnd = space >= promised ? space : ALIGN(promised, unit);
 
-	wnd = max(wnd, promised);
 	wnd = min_t(u32, wnd, (u32)U16_MAX << c->rcv_wscale);
-	wnd &= ~((1U << c->rcv_wscale) - 1);
 	c->rcv_adv = c->rcv_nxt + wnd;
 	return wnd >> c->rcv_wscale;
 }
@@ -307,8 +308,7 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 	    !after(seg->seq, c->rcv_nxt))
 		c->ts_recent = seg->opt.tsval;
 
-	hsk_conn_ack_rcv(c, seg, now);
-	if (c->state == HSK_CLOSE)
+	if (!hsk_conn_ack_rcv(c, seg, now) || c->state == HSK_CLOSE)
 		goto out;
 	if (c->state == HSK_TIME_WAIT) {
 		if (seg->flags & HSK_TH_FIN)

@@ -203,22 +203,28 @@ static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 	}
 }
 
-/* The ACK field and window of an acceptable segment. */
-void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
+/*
+ * The ACK field and window of an acceptable segment. Returns false if the
+ * ACK is unacceptable: the segment is then dropped, after an ACK back.
+ */
+bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		      unsigned long now)
 {
 	u32 ack = seg->ack_seq;
 	u32 wnd = (u32)seg->window << c->snd_wscale;
 
 	lockdep_assert_held(&c->lock);
-	/* RFC 5961 5.2: older than anything the peer could have seen. */
-	if (before(ack, c->snd_una - c->max_wnd))
-		return;
-	if (after(ack, c->snd_max)) {
-		/* Acknowledges what was never sent (RFC 793 p. 72). */
+	/*
+	 * RFC 5961 5.2: older than anything the peer could have seen, or
+	 * (RFC 793 p. 72) acknowledging what was never sent.
+	 */
+	if (before(ack, c->snd_una - c->max_wnd) || after(ack, c->snd_max)) {
 		hsk_conn_send_ack(c);
-		return;
+		return false;
 	}
+	/* An answered probe: the peer is alive, however long it stays shut. */
+	if (c->timer_kind == HSK_TIMER_PERSIST)
+		c->retries = 0;
 	if (after(ack, c->snd_una)) {
 		u32 acked = hsk_conn_clean_acked(c, ack, seg, now);
 
@@ -244,7 +250,7 @@ void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		else
 			hsk_conn_arm_rto(c, now);
 		wake_up_interruptible(&c->wait);
-	} else if (!seg->len && wnd == c->snd_wnd &&
+	} else if (ack == c->snd_una && !seg->len && wnd == c->snd_wnd &&
 		   c->snd_una != c->snd_nxt && !(seg->flags & HSK_TH_FIN)) {
 		/* RFC 5681 3.2: three duplicates mean a lost segment. */
 		if (++c->dupacks == 3 && !c->in_recovery) {
@@ -275,6 +281,21 @@ void hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		hsk_conn_fin_acked(c, now);
 	if (c->state != HSK_CLOSE)
 		hsk_conn_push(c, now);
+	return true;
+}
+
+/* An old sequence number the peer must answer (RFC 1122 4.2.2.17). */
+static void hsk_conn_send_probe(struct hsk_conn *c)
+{
+	struct hsk_opts o = { };
+
+	if (c->opts & HSK_OPTI_TS) {
+		o.has = HSK_HAS_TS;
+		o.tsval = hsk_ts_now();
+		o.tsecr = c->ts_recent;
+	}
+	hsk_send_ack(&c->key, c->snd_una - 1, c->rcv_nxt, hsk_conn_window(c),
+		     &o);
 }
 
 /* Gives up: the error reaches the reader and the writer. */
@@ -329,8 +350,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 			return;
 		}
 		/* A probe the peer must answer with its window. */
-		hsk_send_ack(&c->key, c->snd_una - 1, c->rcv_nxt,
-			     hsk_conn_window(c), &(struct hsk_opts){ });
+		hsk_conn_send_probe(c);
 		hsk_inc(HSK_MIB_TCPWinProbe);
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
 		hsk_conn_set_timer(c, HSK_TIMER_PERSIST, now + c->rto);

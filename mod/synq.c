@@ -146,6 +146,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	int syncookies = READ_ONCE(hsk_knobs.syncookies);
 	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
 	struct hsk_req *req;
+	int err;
 
 	if (syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen) {
 		if (syncookies) {
@@ -201,11 +202,16 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 			hsk_listener_drop(l, seg, false);
 		return;
 	}
-	if (rhashtable_lookup_insert_fast(&hsk_reqs, &req->node,
-					  hsk_req_params)) {
-		/* Same 4-tuple already half-open: its entry answers. */
+	err = rhashtable_lookup_insert_fast(&hsk_reqs, &req->node,
+					   hsk_req_params);
+	if (err) {
+		/* -EEXIST: the same 4-tuple is half-open; its entry answers. */
 		spin_unlock(&l->lock);
 		kmem_cache_free(hsk_req_cache, req);
+		if (err != -EEXIST) {
+			hsk_inc(HSK_MIB_DropNoMem);
+			hsk_listener_drop(l, seg, false);
+		}
 		return;
 	}
 	WRITE_ONCE(l->qlen, l->qlen + 1);
