@@ -421,8 +421,9 @@ def memory(side, n):
     else:
         s = slab("request_sock_TCP")
         table = linux_ehash_bytes()
-        # SLUB's active_objs counts per-CPU slabs as full: roughly.
-        check(abs(s["active_objs"] - n) <= n // 20 + 500,
+        # SLUB's active_objs counts per-CPU and partial slabs as full: it
+        # is an upper bound; the fill checked no SYN got a cookie or a drop.
+        check(s["active_objs"] >= n * 0.98,
               "linux: %d request socks, wanted %d" % (s["active_objs"], n))
     slab_bytes = s["num_slabs"] * s["pagesperslab"] * 4096
     return {"entries": n, "objsize": s["objsize"], "objperslab": s["objperslab"],
