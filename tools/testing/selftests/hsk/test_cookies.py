@@ -15,6 +15,15 @@ import hskdev
 from test_passive import Client, Wire, connect_timeout, flag_str, tcp_opts
 
 PARAM = "/sys/module/hsk/parameters/cookie_age_offset"
+# hping3's random sources include multicast and other addresses the engine
+# drops unanswered (about 7 %): this many make sure 200,000 SYNs reach it.
+FLOOD = 216000
+
+
+def slow(fn):
+    """Minutes in a TCG guest: make check runs it on one kernel only."""
+    fn.slow = True
+    return fn
 
 
 def listeners():
@@ -84,6 +93,7 @@ def test_no_timestamps_no_options_but_mss():
         assert tcp_opts(raw) == {"MSS": 1460}, tcp_opts(raw)
 
 
+@slow
 def test_forged_cookie_acks_get_rst_and_no_connection():
     n = 100000
     with hskdev.Listener(8103) as ls:
@@ -163,6 +173,7 @@ def flood_and_connect(port, n_syn, clients=200):
     return ok, c.delta(), peak[0]
 
 
+@slow
 def test_flood_with_cookies_keeps_clients_connecting():
     kmsg = Kmsg()
     with knobs(syncookies=1, max_syn_backlog=128), hskdev.Listener(8105) as ls:
@@ -177,7 +188,7 @@ def test_flood_with_cookies_keeps_clients_connecting():
         t = threading.Thread(target=accepter)
         t.start()
         try:
-            ok, d, peak = flood_and_connect(8105, 200000)
+            ok, d, peak = flood_and_connect(8105, FLOOD)
         finally:
             drain.set()
             t.join()
@@ -187,13 +198,14 @@ def test_flood_with_cookies_keeps_clients_connecting():
     kmsg.close()
     print("# syncookies=1: %d/200 clients connected during a %d-SYN flood; "
           "%d cookies sent, peak half-open %d" % (ok, d["InSegs"], d["SyncookiesSent"], peak))
-    assert d["InSegs"] >= 150000, "the flood was too small: %s" % d["InSegs"]
+    assert d["InSegs"] >= 200000, "the flood was too small: %s" % d["InSegs"]
     assert ok >= 198, "only %d of 200 clients connected under the flood" % ok
     assert peak <= 128, "half-open queue exceeded max_syn_backlog: %d" % peak
     assert d["SyncookiesSent"] > 0 and d["TCPReqQFullDoCookies"] > 0, d
     assert len(warn) == 1 and "8105" in warn[0], "want one flood warning: %s" % warn
 
 
+@slow
 def test_flood_without_cookies_report():
     with knobs(syncookies=0, max_syn_backlog=128), hskdev.Listener(8106) as ls:
         drain = threading.Event()
@@ -207,7 +219,7 @@ def test_flood_without_cookies_report():
         t = threading.Thread(target=accepter)
         t.start()
         try:
-            ok, d, peak = flood_and_connect(8106, 200000)
+            ok, d, peak = flood_and_connect(8106, FLOOD)
         finally:
             drain.set()
             t.join()
