@@ -213,6 +213,10 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		skb = skb_peek(&c->rxq);
 		if (skb || READ_ONCE(c->rd_shut))
 			break;
+		/* End of stream first, as Linux once the FIN is in. */
+		ret = 0;
+		if (READ_ONCE(c->fin_rcvd))
+			goto out;
 		spin_lock_bh(&c->lock);
 		ret = -c->err;
 		c->err = 0;

@@ -58,10 +58,10 @@ static bool hsk_seq_acceptable(struct hsk_conn *c, const struct hsk_seg *seg)
 	u32 wnd = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	u32 len = seg->end_seq - seg->seq;
 
+	/* An ACK exactly at the right edge counts, as in Linux. */
 	if (!len)
-		return wnd ? !before(seg->seq, c->rcv_nxt) &&
-			     before(seg->seq, c->rcv_nxt + wnd) :
-			     seg->seq == c->rcv_nxt;
+		return !before(seg->seq, c->rcv_nxt) &&
+		       !after(seg->seq, c->rcv_nxt + wnd);
 	if (!wnd)
 		return false;
 	return (!before(seg->seq, c->rcv_nxt) &&
@@ -250,12 +250,17 @@ static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg)
 		hsk_conn_send_ack(c);
 		return;
 	}
+	/* As Linux's tcp_reset: the peer that had closed gives EPIPE. */
 	switch (c->state) {
 	case HSK_ESTABLISHED:
 	case HSK_FIN_WAIT1:
 	case HSK_FIN_WAIT2:
-	case HSK_CLOSE_WAIT:
 		c->err = ECONNRESET;
+		c->reset = true;
+		hsk_inc(HSK_MIB_EstabResets);
+		break;
+	case HSK_CLOSE_WAIT:
+		c->err = EPIPE;
 		c->reset = true;
 		hsk_inc(HSK_MIB_EstabResets);
 		break;
@@ -333,7 +338,8 @@ void hsk_conn_read_done(struct hsk_conn *c)
 		return;
 	}
 	promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-	space = hsk_conn_rcv_space(c);
+	/* Only what the window field can say is news to the peer. */
+	space = min_t(u32, hsk_conn_rcv_space(c), (u32)U16_MAX << c->rcv_wscale);
 	if (space >= promised + max_t(u32, 2 * c->mss, HSK_RCVBUF / 4) ||
 	    (!promised && space >= c->mss))
 		hsk_conn_send_ack(c);

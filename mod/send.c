@@ -368,13 +368,17 @@ static bool hsk_conn_writable(struct hsk_conn *c)
 	       READ_ONCE(c->fin_queued) || READ_ONCE(c->state) == HSK_CLOSE;
 }
 
-/* Why the connection cannot take data, or 0 if it can. */
-static int hsk_conn_write_error(struct hsk_conn *c)
+/*
+ * Why the connection cannot take data, or 0 if it can. A pending error is
+ * reported once: by this call if @consume, else by the next.
+ */
+static int hsk_conn_write_error(struct hsk_conn *c, bool consume)
 {
 	int err = c->err;
 
 	if (err) {
-		c->err = 0;
+		if (consume)
+			c->err = 0;
 		return -err;
 	}
 	if (c->fin_queued || (c->state != HSK_ESTABLISHED &&
@@ -398,7 +402,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		struct sk_buff *skb;
 
 		spin_lock_bh(&c->lock);
-		ret = hsk_conn_write_error(c);
+		ret = hsk_conn_write_error(c, !done);
 		if (ret) {
 			spin_unlock_bh(&c->lock);
 			break;
@@ -430,7 +434,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		}
 
 		spin_lock_bh(&c->lock);
-		ret = hsk_conn_write_error(c);
+		ret = hsk_conn_write_error(c, !done);
 		if (ret) {
 			spin_unlock_bh(&c->lock);
 			kfree_skb(skb);

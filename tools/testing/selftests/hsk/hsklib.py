@@ -548,6 +548,7 @@ class Link:
         self.cap.bind((dev, ETH_P_ALL))
         self.tx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
         self.marker_src = "198.19.255.254"
+        self.sources = set()  # source addresses of what was sent, packed
 
     def __enter__(self):
         return self
@@ -561,8 +562,16 @@ class Link:
 
     def send(self, data, proto=ETH_P_IP):
         data = bytes(data)
+        if len(data) >= 20:  # where an IPv4 source would be, whatever it is
+            self.sources.add(data[12:16])
         self.tx.sendto(data, (self.dev, proto))
         return len(data)
+
+    def ours(self, data):
+        """A reply to something this Link sent (addressed to one of the
+        sources it used), not traffic of a connection some other test
+        left in the engine."""
+        return len(data) >= 20 and data[16:20] in self.sources
 
     def recv(self, timeout, pkttype=PACKET_HOST):
         """The next packet of pkttype, or None after timeout seconds."""
@@ -594,12 +603,14 @@ class Link:
             self.cap.setblocking(True)
 
     def sync(self, grace=0.2, timeout=5.0):
-        """Sends a marker SYN and returns every engine reply captured before
-        the marker's RST, plus those within grace seconds after it: so
-        "nothing else came back" is known without a long sleep. Fails if
-        the engine does not answer a marker within timeout seconds (it hung
-        or died). A marker is resent each second: after a burst the host's
-        backlog may still be full and drop the first one's RST."""
+        """Sends a marker SYN and returns every engine reply to what this
+        Link sent (see ours) captured before the marker's RST, plus those
+        within grace seconds after it: so "nothing else came back" is known
+        without a long sleep. Fails if the engine does not answer a marker
+        within timeout seconds (it hung or died). A marker is resent each
+        second: after a burst the host's backlog may still be full and drop
+        the first one's RST. The counters, which tests check exactly, see
+        everything the engine does, replies to others included."""
         ports = set()
         got = []
         deadline = time.monotonic() + timeout
@@ -619,13 +630,14 @@ class Link:
                 if r.dst == self.marker_src:
                     done = r.tcp and r.dport in ports
                     continue
-                got.append(data)
+                if self.ours(data):
+                    got.append(data)
         end = time.monotonic() + grace
         while True:
             data = self.recv(max(0.0, end - time.monotonic()))
             if data is None:
                 return got
-            if Parsed(data).dst != self.marker_src:
+            if Parsed(data).dst != self.marker_src and self.ours(data):
                 got.append(data)
 
     def exchange(self, pkt, counters=None, timeout=2.0):

@@ -221,6 +221,7 @@ def test_through_the_ip_stack():
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     try:
         with Link() as link:
+            link.sources.add(socket.inet_aton(pkt[IP].src))  # sent around the Link
             c = Counters()
             raw.sendto(bytes(pkt), (PEER, 0))
             d = c.delta()

@@ -1261,24 +1261,39 @@ def write_errors_after_reset(write, read=None):
 
 
 def test_write_to_reset_connection():
-    for read_first in (False, True):
-        # Linux's answer to the same steps.
-        ss, sc = linux_pair()
-        rst_close(sc)
-        time.sleep(0.2)
-        want = write_errors_after_reset(lambda: ss.send(b"x"),
-                                        (lambda: ss.recv(10)) if read_first else None)
-        ss.close()
-        with hskdev.Listener(8132) as ls:
-            s, fd = conn_linux(ls, 8132)
-            try:
-                rst_close(s)
-                wait_state(fd, CLOSE, 3)
-                got = write_errors_after_reset(lambda: os.write(fd, b"x"),
-                                               (lambda: os.read(fd, 10)) if read_first else None)
-            finally:
-                os.close(fd)
-        assert got == want, "after a reset: %s, Linux: %s" % (got, want)
+    # read/write after the peer's RST, compared with Linux's answers to the
+    # same steps: in ESTABLISHED, and in CLOSE_WAIT (the peer's FIN came
+    # first; Linux's tcp_reset then reports EPIPE, and read says end of
+    # stream before any error).
+    bad = []
+    for fin_first in (False, True):
+        for read_first in (False, True):
+            ss, sc = linux_pair()
+            if fin_first:
+                sc.shutdown(socket.SHUT_WR)
+            time.sleep(0.1)
+            rst_close(sc)
+            time.sleep(0.2)
+            want = write_errors_after_reset(lambda: ss.send(b"x"),
+                                            (lambda: ss.recv(10)) if read_first else None)
+            ss.close()
+            with hskdev.Listener(8132) as ls:
+                s, fd = conn_linux(ls, 8132)
+                try:
+                    if fin_first:
+                        s.shutdown(socket.SHUT_WR)
+                        wait_state(fd, CLOSE_WAIT, 3)
+                    rst_close(s)
+                    wait_state(fd, CLOSE, 3)
+                    got = write_errors_after_reset(
+                        lambda: os.write(fd, b"x"),
+                        (lambda: os.read(fd, 10)) if read_first else None)
+                finally:
+                    os.close(fd)
+            if got != want:
+                bad.append("after %sa reset: %s, Linux: %s" % (
+                    "a FIN and " if fin_first else "", got, want))
+    assert not bad, "; ".join(bad)
 
 
 def test_blocked_write_wakes_on_reset():

@@ -428,7 +428,10 @@ def test_abort_on_overflow_1_resets():
         assert flag_str(r.flags) == "R" and r.seq == (b.iss + 1) & 0xFFFFFFFF, r
         d = c.delta()
         assert d["ListenOverflows"] == 1 and d["EmbryonicRsts"] == 1, d
-        assert len(ls.accept_all()) == 1
+        held = ls.accept_all()
+        for fd, _, _ in held:
+            os.close(fd)
+        assert len(held) == 1
 
 
 def test_abort_on_overflow_0_keeps_entry_until_accepting():
@@ -463,7 +466,8 @@ def test_synack_retransmission_schedule_and_expiry():
         for t, want in zip(times, (0, 1, 3, 7)):
             assert want - 0.05 <= t <= want + 0.7, "SYN-ACKs at %s, want 0, 1, 3, 7" % times
         d = c.delta()
-        assert d["TCPSynRetrans"] == 3 and d["TCPTimeouts"] == 4, d
+        # TCPTimeouts also counts other connections' RTOs, as in Linux.
+        assert d["TCPSynRetrans"] == 3 and d["TCPTimeouts"] >= 4, d
         # The entry is gone: its third ACK meets the listener and a RST.
         cl.iss = Parsed(got[0][0]).seq
         cl.ack()
