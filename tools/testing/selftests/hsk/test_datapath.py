@@ -47,6 +47,12 @@ M32 = 0xFFFFFFFF
 _built = []
 
 
+
+def slow(fn):
+    """Minutes in a TCG guest: make check runs it on one kernel only."""
+    fn.slow = True
+    return fn
+
 def tool(name):
     """build/bin/NAME, after one `make -s tools` per run."""
     if not _built:
@@ -288,6 +294,7 @@ def stream_through(port, size, seed, timeout, chunk=1 << 20):
     return want, h.hexdigest(), got, secs
 
 
+@slow
 def test_echo_64mib_each_way():
     size = 64 << 20
     with Server("hsk-echo", "-p", 8100):
@@ -417,6 +424,7 @@ def sink_then_source(ls, size, reply, timeout):
     return h.hexdigest(), n
 
 
+@slow
 def test_16mib_through_loss_and_reordering():
     # 16 MiB up, then 4 MiB back, through a path that loses 5% and reorders
     # in both directions: the engine's receive side (holes, the
