@@ -240,7 +240,7 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 					      (u32)c->mss);
 			}
 		} else if (c->cwnd < c->ssthresh) {
-			c->cwnd += min(acked, (u32)c->mss);
+			c->cwnd += min_t(u32, acked, c->mss);
 		} else {
 			c->cwnd += max(1U, c->mss * c->mss / c->cwnd);
 		}

@@ -23,8 +23,8 @@
 
 static void *echo(void *arg)
 {
-	int fd = (int)(long)arg;
 	static __thread char buf[65536];
+	int fd = (int)(long)arg;
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {

@@ -21,6 +21,8 @@
 
 #include "../../mod/uapi/hsk.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static struct mnl_socket *nl;
 static uint16_t family;
 static unsigned int seq;
@@ -218,7 +220,7 @@ static int row_attr(const struct nlattr *a, void *data)
 
 static const char *state_name(uint8_t s)
 {
-	if (s < sizeof(state_names) / sizeof(state_names[0]) && state_names[s])
+	if (s < ARRAY_SIZE(state_names) && state_names[s])
 		return state_names[s];
 	return "UNKNOWN";
 }
@@ -276,7 +278,7 @@ static int parse_state(const char *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(state_names); i++)
 		if (state_names[i] && !strcasecmp(s, state_names[i]))
 			return i;
 	if (!strcasecmp(s, "established"))
@@ -450,7 +452,7 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
-static void usage(FILE *f)
+static void print_help(FILE *f)
 {
 	fputs("usage: hskctl list  [-l] [-j] [-s STATE] [-p PORT]\n"
 	      "       hskctl stats [-j] [-z] [-a]\n", f);
@@ -459,13 +461,13 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
+		print_help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "ls"))
 		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
-	usage(stderr);
+	print_help(stderr);
 	return 2;
 }
