@@ -138,19 +138,28 @@ void hsk_send_reset(const struct hsk_seg *seg)
 	hsk_send(skb, true);
 }
 
+/* A segment of connection @t, from our end to the peer's. */
+static void hsk_reply_init(struct hsk_reply *r, const struct hsk_tuple *t,
+			   u32 seq, u32 ack, u8 flags, u16 window)
+{
+	r->saddr = t->laddr;
+	r->daddr = t->raddr;
+	r->sport = t->lport;
+	r->dport = t->rport;
+	r->seq = seq;
+	r->ack_seq = ack;
+	r->flags = flags;
+	r->window = window;
+}
+
 /* Sends a RST|ACK on connection @t, as Linux's active reset does. */
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack)
 {
-	const struct hsk_reply r = {
-		.saddr = t->laddr,
-		.daddr = t->raddr,
-		.sport = t->lport,
-		.dport = t->rport,
-		.seq = seq,
-		.ack_seq = ack,
-		.flags = HSK_TH_RST | HSK_TH_ACK,
-	};
-	struct sk_buff *skb = hsk_build_segment(&r, NULL, 0);
+	struct hsk_reply r;
+	struct sk_buff *skb;
+
+	hsk_reply_init(&r, t, seq, ack, HSK_TH_RST | HSK_TH_ACK, 0);
+	skb = hsk_build_segment(&r, NULL, 0);
 
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
@@ -194,18 +203,11 @@ unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
 static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 			  u8 flags, u16 window, const struct hsk_opts *o)
 {
-	const struct hsk_reply r = {
-		.saddr = t->laddr,
-		.daddr = t->raddr,
-		.sport = t->lport,
-		.dport = t->rport,
-		.seq = seq,
-		.ack_seq = ack,
-		.window = window,
-		.flags = flags,
-	};
 	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
+	struct hsk_reply r;
 	struct sk_buff *skb;
+
+	hsk_reply_init(&r, t, seq, ack, flags, window);
 
 	skb = hsk_build_segment(&r, opts, hsk_write_options(opts, o));
 	if (!skb) {
@@ -233,18 +235,11 @@ void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,
 		   const struct sk_buff *data)
 {
-	const struct hsk_reply r = {
-		.saddr = t->laddr,
-		.daddr = t->raddr,
-		.sport = t->lport,
-		.dport = t->rport,
-		.seq = seq,
-		.ack_seq = ack,
-		.window = window,
-		.flags = flags,
-	};
 	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
+	struct hsk_reply r;
 	struct sk_buff *skb;
+
+	hsk_reply_init(&r, t, seq, ack, flags, window);
 
 	skb = hsk_build_data(&r, opts, hsk_write_options(opts, o), data);
 	if (!skb) {
