@@ -215,7 +215,10 @@ bool hsk_input(struct sk_buff *skb)
 			struct iphdr _iph;
 			const struct iphdr *iph;
 
+			/* Addresses only from what is IPv4 at all. */
 			iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+			if (iph && iph->version != 4)
+				iph = NULL;
 			trace_hsk_drop(hsk_stat_name(res), iph ? iph->saddr : 0,
 				       iph ? iph->daddr : 0);
 		}

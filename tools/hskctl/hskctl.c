@@ -15,6 +15,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -382,18 +385,55 @@ static void history_path(char *p, size_t len)
 		snprintf(p, len, "/tmp/.hskctl.u%u", (unsigned int)getuid());
 }
 
-static uint64_t history_get(FILE *f, const char *name)
+/*
+ * The default history lives in /tmp, where anyone may plant a symlink or a
+ * hard link under our name: never follow one, and use the file only if it
+ * is a regular file of ours with one link, as nstat does. Locked so that
+ * two hskctl runs do not interleave their rewrites.
+ */
+static FILE *history_open(const char *path)
 {
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "hskctl: history %s: %s (not used)\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_nlink != 1) {
+		fprintf(stderr, "hskctl: history %s: not a file of ours (not used)\n",
+			path);
+		goto err;
+	}
+	if (flock(fd, LOCK_EX))
+		goto err;
+	f = fdopen(fd, "r+");
+	if (f)
+		return f;
+err:
+	close(fd);
+	return NULL;
+}
+
+static bool history_get(FILE *f, const char *name, uint64_t *v)
+{
+	unsigned long long x;
 	char n[64];
-	unsigned long long v;
 
 	if (!f)
-		return 0;
+		return false;
 	rewind(f);
-	while (fscanf(f, "%63s %llu", n, &v) == 2)
-		if (!strcmp(n, name))
-			return v;
-	return 0;
+	while (fscanf(f, "%63s %llu", n, &x) == 2) {
+		if (!strcmp(n, name)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -423,10 +463,18 @@ static int cmd_stats(int argc, char **argv)
 	open_family();
 	talk(put_req(buf, family, NLM_F_ACK, HSK_CMD_GET_STATS), stats_cb, s);
 	history_path(path, sizeof(path));
-	hist = absolute ? NULL : fopen(path, "r");
+	hist = history_open(path);
 	printf(json ? "{\"hsk\":{" : "#hsk\n");
 	for (i = 0; i < s->n; i++) {
-		uint64_t v = s->c[i].value - history_get(hist, s->c[i].name);
+		uint64_t v = s->c[i].value, old;
+
+		/*
+		 * A counter below its history has restarted (the module was
+		 * reloaded): all of its value is new.
+		 */
+		if (!absolute && history_get(hist, s->c[i].name, &old) &&
+		    old <= v)
+			v -= old;
 
 		if (!v && !zeros)
 			continue;
@@ -439,13 +487,12 @@ static int cmd_stats(int argc, char **argv)
 	}
 	if (json)
 		puts("}}");
-	if (hist)
-		fclose(hist);
-	hist = fopen(path, "w");
 	if (hist) {
-		for (i = 0; i < s->n; i++)
-			fprintf(hist, "%s %llu\n", s->c[i].name,
-				(unsigned long long)s->c[i].value);
+		rewind(hist);
+		if (ftruncate(fileno(hist), 0) == 0)
+			for (i = 0; i < s->n; i++)
+				fprintf(hist, "%s %llu\n", s->c[i].name,
+					(unsigned long long)s->c[i].value);
 		fclose(hist);
 	}
 	free(s);

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """hskctl and the rest of the ecosystem (issue 6), end to end in the guest:
 the generic netlink dumps and counters as hskctl shows them after a scripted
-scenario, a dump of 100,000 half-open entries, hskctl's errors, the
-tracepoints (tracefs and perf), and installation with make install and dkms.
+scenario, a dump of 100,000 half-open entries, hskctl's errors and its
+nstat-style history, the tracepoints (tracefs and perf), and installation
+with make install and dkms.
 
 The scenario starts from a freshly loaded module, so "exactly" means the
 whole table and every counter: nothing left by earlier tests can hide in it.
@@ -443,7 +444,7 @@ def test_list_and_stats_after_a_scripted_scenario():
             proc, out = stable(lambda: hskctl_json("stats", "-j", "-a", "-z", env=env))
             assert list(out["hsk"].items()) == list(proc.items()), \
                 "stats -j -a -z %s, /proc %s" % (out, proc)
-            text = hskctl_out("stats", "-a", env=env).splitlines()
+            proc, text = stable(lambda: hskctl_out("stats", "-a", env=env).splitlines())
             assert text[0] == "#hsk" and \
                 [l.split() for l in text[1:]] == [[k, str(v)] for k, v in proc.items() if v], text
 
@@ -622,6 +623,76 @@ def test_errors_without_permission_and_without_the_module():
     p = hskctl("frob")
     assert p.returncode == 2 and "usage" in p.stderr, "bad usage: %d %r" % (p.returncode, p.stderr)
     assert hskctl_json("list", "-j") is not None
+
+
+def test_stats_deltas_across_a_module_reload():
+    """A reload zeroes the counters under a history of higher values: as
+    nstat, a delta is never larger than the counter itself (nstat shows
+    such a counter as 0, "overflow"); no wrapped-around 2^64 - n."""
+    tmp = tempfile.mkdtemp(prefix="hskctl-hist.")
+    hist = os.path.join(tmp, "history")
+    env = {"HSKCTL_HISTORY": hist}
+    try:
+        with Link() as k:
+            for _ in range(3):
+                k.send(seg("S", dport=9))
+        hskctl_json("stats", "-j", env=env)
+        with open(hist, "rb") as f:
+            saved = f.read()
+        assert re.search(rb"^InSegs [1-9]", saved, re.M), saved
+        hsklib.rmmod()
+        hsklib.insmod()
+        hsklib.configure()
+        with Link() as k:
+            k.send(seg("S", dport=9))
+
+        def call():
+            with open(hist, "wb") as f:
+                f.write(saved)
+            return hskctl_json("stats", "-j", env=env)
+        proc, out = stable(call)
+        wrapped = {k: v for k, v in out["hsk"].items() if v > proc[k]}
+        assert not wrapped, "after a reload, deltas larger than the counters (%s): %s" % (
+            {k: proc[k] for k in wrapped}, wrapped)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_stats_history_in_tmp_is_not_followed_through_a_symlink():
+    """Root's history goes to /tmp/.hskctl.u0 by default, in a directory
+    anyone can write: a symlink planted there by another user must not make
+    hskctl overwrite its target (nstat opens its history O_NOFOLLOW and
+    refuses a file that is not the caller's). fs.protected_symlinks is the
+    kernel's default, 0, for the test (systemd raises it; hskctl must not
+    depend on that)."""
+    path = "/tmp/.hskctl.u%d" % os.getuid()
+    fd, victim = tempfile.mkstemp(prefix="hskctl-victim.")
+    os.write(fd, b"precious\n")
+    os.close(fd)
+    knob = "/proc/sys/fs/protected_symlinks"
+    with open(knob) as f:
+        saved = f.read().strip()
+    try:
+        if os.path.lexists(path):
+            os.unlink(path)
+        os.symlink(victim, path)
+        os.lchown(path, 65534, 65534)
+        with open(knob, "w") as f:
+            f.write("0")
+        env = dict(os.environ)
+        env.pop("HSKCTL_HISTORY", None)
+        p = subprocess.run([hskctl_bin(), "stats"], capture_output=True, text=True,
+                           timeout=60, env=env, stdin=subprocess.DEVNULL)
+        with open(victim, "rb") as f:
+            after = f.read()
+        assert after == b"precious\n", "hskctl stats (exit %d) wrote through the symlink " \
+            "%s -> %s: %r" % (p.returncode, path, victim, after[:120])
+    finally:
+        with open(knob, "w") as f:
+            f.write(saved)
+        if os.path.lexists(path):
+            os.unlink(path)
+        os.unlink(victim)
 
 
 # --- tracepoints ---------------------------------------------------------------
