@@ -211,9 +211,12 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return ret;
 	for (;;) {
 		skb = skb_peek(&c->rxq);
-		if (skb || READ_ONCE(c->rd_shut))
+		if (skb)
 			break;
-		/* End of stream first, as Linux once the FIN is in. */
+		/*
+		 * As Linux: end of stream once the FIN is in, else a pending
+		 * error, else end of stream after SHUT_RD (the queue is empty).
+		 */
 		ret = 0;
 		if (READ_ONCE(c->fin_rcvd))
 			goto out;
@@ -230,7 +233,7 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (ret)
 			goto out;
 	}
-	while (skb && iov_iter_count(to) && !READ_ONCE(c->rd_shut)) {
+	while (skb && iov_iter_count(to)) {
 		size_t n = min_t(size_t, skb->len - c->rx_off,
 				 iov_iter_count(to));
 
@@ -268,21 +271,26 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 {
 	struct hsk_conn *c = file->private_data;
 	__poll_t mask = 0;
+	bool rcv_shut;
 	u8 state;
 
 	poll_wait(file, &c->wait, wait);
 	state = READ_ONCE(c->state);
 	if (hsk_conn_readable(c))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(c->fin_rcvd))
+	/* The peer's FIN or our SHUT_RD: Linux's RCV_SHUTDOWN. */
+	rcv_shut = READ_ONCE(c->fin_rcvd) || READ_ONCE(c->rd_shut);
+	if (rcv_shut)
 		mask |= EPOLLRDHUP;
 	if (READ_ONCE(c->err))
 		mask |= EPOLLERR;
-	if (state == HSK_CLOSE ||
-	    (READ_ONCE(c->fin_rcvd) && READ_ONCE(c->fin_queued)))
+	if (state == HSK_CLOSE || (rcv_shut && READ_ONCE(c->fin_queued)))
 		mask |= EPOLLHUP;
-	if ((state == HSK_ESTABLISHED || state == HSK_CLOSE_WAIT) &&
-	    !READ_ONCE(c->fin_queued) && READ_ONCE(c->snd_bytes) < HSK_SNDBUF)
+	/* After our FIN or a reset a write fails at once: writable, as Linux. */
+	if (READ_ONCE(c->fin_queued) || state == HSK_CLOSE)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	else if ((state == HSK_ESTABLISHED || state == HSK_CLOSE_WAIT) &&
+		 READ_ONCE(c->snd_bytes) < HSK_SNDBUF)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }

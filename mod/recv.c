@@ -194,9 +194,20 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 	lockdep_assert_held(&c->lock);
 	if (c->fin_rcvd || c->state == HSK_CLOSE)
 		goto ack;
-	if (c->orphan && len) {
-		/* Nobody will read it (RFC 2525 2.17): reset. */
+	/*
+	 * Nobody will read it: closed (RFC 2525 2.17), or shut for reading
+	 * with our FIN sent (RFC 1122 4.2.2.13, as Linux, which queues it in
+	 * ESTABLISHED and resets in FIN_WAIT). Reset.
+	 */
+	if (len && (c->orphan ||
+		    (c->rd_shut && (c->state == HSK_FIN_WAIT1 ||
+				    c->state == HSK_FIN_WAIT2)))) {
+		hsk_inc(HSK_MIB_TCPAbortOnData);
 		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
+		if (!c->orphan) {	/* the reader learns of it */
+			c->err = ECONNRESET;
+			c->reset = true;
+		}
 		hsk_conn_done(c);
 		return;
 	}

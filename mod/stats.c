@@ -59,6 +59,7 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPWinProbe, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPOFOQueue, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPOFODrop, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPAbortOnData, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

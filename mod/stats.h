@@ -50,6 +50,7 @@ enum hsk_mib {
 	HSK_MIB_TCPWinProbe,	/* zero-window probes */
 	HSK_MIB_TCPOFOQueue,	/* segments held out of order */
 	HSK_MIB_TCPOFODrop,	/* out of order, no room */
+	HSK_MIB_TCPAbortOnData,	/* data nobody will read: RST */
 	HSK_MIB_MAX
 };
 

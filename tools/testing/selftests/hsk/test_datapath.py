@@ -40,6 +40,7 @@ ESTABLISHED, FIN_WAIT1, FIN_WAIT2, TIME_WAIT = 1, 4, 5, 6
 CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING = 7, 8, 9, 11
 STATE_NAMES = {1: "ESTABLISHED", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT",
                7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
+SHUT_RD = 0
 SHUT_WR = 1
 POLLRDHUP = 0x2000
 M32 = 0xFFFFFFFF
@@ -1403,13 +1404,78 @@ def test_poll_masks():
             both("EOF read")
             rst_close(s)
             rst_close(lc)
-            # Linux also says POLLOUT after a reset (a write would not block:
-            # it fails at once); hsk does not, but POLLERR|POLLHUP wake a
-            # writer all the same.
-            both("peer's RST", ignore=select.POLLOUT)
+            # POLLOUT too: a write would not block, it fails at once.
+            both("peer's RST")
             bad = [x for x in seen if x[1] != x[2]]
             assert not bad, "poll (hsk vs Linux): %s" % "; ".join(
                 "%s: %s vs %s" % x for x in bad)
         finally:
             os.close(fd)
             ls_.close()
+
+
+def test_own_shutdowns_match_linux():
+    # SHUT_RD in ESTABLISHED: data already queued is still read, then end of
+    # stream, and data arriving later is read too. Then SHUT_WR: poll says
+    # POLLOUT (a write fails at once with EPIPE rather than block), and data
+    # arriving now that nobody will read is answered with RST
+    # [TCPAbortOnData]. Linux's own TCP over loopback is the oracle.
+    ev = select.POLLIN | select.POLLOUT | POLLRDHUP
+    core = select.POLLIN | select.POLLOUT | select.POLLERR | select.POLLHUP | POLLRDHUP
+    with hskdev.Listener(8136) as ls:
+        s, fd = conn_linux(ls, 8136)
+        ls_, lc = linux_pair()
+        try:
+            seen = []
+
+            def both(step):
+                time.sleep(0.2)
+                got = pollmask(fd, ev) & core
+                want = pollmask(ls_.fileno(), ev) & core
+                seen.append((step, maskstr(got), maskstr(want)))
+
+            def reads(what):
+                got, want = os.read(fd, 100), ls_.recv(100)
+                assert got == want == what, (got, want, what)
+            s.sendall(b"queued")
+            lc.sendall(b"queued")
+            both("data queued")
+            shutdown(fd, SHUT_RD)
+            ls_.shutdown(socket.SHUT_RD)
+            both("own SHUT_RD")
+            reads(b"queued")
+            reads(b"")
+            both("queue read")
+            s.sendall(b"later")
+            lc.sendall(b"later")
+            both("data after SHUT_RD")
+            reads(b"later")
+            shutdown(fd, SHUT_WR)
+            ls_.shutdown(socket.SHUT_WR)
+            both("own SHUT_WR")
+            for w in (lambda: os.write(fd, b"x"), lambda: ls_.send(b"x")):
+                try:
+                    w()
+                    raise AssertionError("write after SHUT_WR succeeded")
+                except BrokenPipeError:
+                    pass
+            c = Counters()
+            s.sendall(b"unwanted")
+            lc.sendall(b"unwanted")
+            both("data after both shutdowns")
+            for r in (lambda: os.read(fd, 100), lambda: ls_.recv(100)):
+                try:
+                    got = r()
+                    raise AssertionError("read %r, want ECONNRESET" % got)
+                except ConnectionResetError:
+                    pass
+            assert c.delta()["TCPAbortOnData"] == 1, c.delta()
+            expect_state(fd, CLOSE)
+            bad = [x for x in seen if x[1] != x[2]]
+            assert not bad, "poll (hsk vs Linux): %s" % "; ".join(
+                "%s: %s vs %s" % x for x in bad)
+        finally:
+            os.close(fd)
+            ls_.close()
+            s.close()
+            lc.close()
