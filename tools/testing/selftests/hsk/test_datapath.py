@@ -428,9 +428,10 @@ def sink_then_source(ls, size, reply, timeout):
 def test_16mib_through_loss_and_reordering():
     # 16 MiB up, then 4 MiB back, through a path that loses 5% and reorders
     # in both directions: the engine's receive side (holes, the
-    # out-of-order queue) and its send side (fast retransmit, RTO). hsk has
-    # no SACK, so recovery is NewReno's: 16 MiB back would take ~2 minutes
-    # in a TCG guest (Linux's own TCP without SACK: about 70 s).
+    # out-of-order queue, SACK blocks the Linux sender uses) and its send
+    # side (fast retransmit, RTO). hsk's send side ignores the client's
+    # SACK blocks, so its recovery is NewReno's: 16 MiB back would take ~2
+    # minutes in a TCG guest (Linux's own TCP without SACK: about 70 s).
     size, back = 16 << 20, 4 << 20
     netem = "loss 5% delay 5ms reorder 25% 50%".split()
     data = random.Random(16).randbytes(size)
