@@ -16,6 +16,7 @@
 #include "hsk_test.h"
 
 #include <linux/net.h>
+#include <linux/stdarg.h>
 #include <linux/uio.h>
 
 /* The client: its next segment and the connection it talks to. */
@@ -1466,6 +1467,261 @@ static void hsk_conn_out_of_order(struct kunit *test)
 	t_expect_rxq(test, c, s0, 1500);
 }
 
+/* --- SACK (RFC 2018) ---------------------------------------------------- */
+
+/*
+ * The next captured segment is a bare ACK of @ack whose options are,
+ * byte for byte, NOP NOP TS (if the client uses timestamps) then NOP NOP
+ * SACK with the @n blocks of @want in that order, or no SACK if @n is 0.
+ */
+static void t_expect_sack(struct kunit *test, struct t_peer *p, u32 ack,
+			  const u32 (*want)[2], unsigned int n)
+{
+	unsigned int ts = p->s.ts ? HSK_TS_OPTLEN : 0, i;
+	struct sk_buff *skb;
+	struct hsk_seg r;
+	const u8 *o;
+
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	skb = t_pop_skb(test, &r);
+	KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, ack);
+	KUNIT_EXPECT_EQ(test, r.len, 0U);
+	KUNIT_EXPECT_EQ(test, (unsigned int)r.doff,
+			HSK_TCP_HLEN + ts + (n ? HSK_SACK_OPTLEN(n) : 0));
+	KUNIT_EXPECT_EQ(test, (unsigned int)r.opt.nr_sack, n);
+	o = skb_transport_header(skb) + HSK_TCP_HLEN;
+	if (ts) {
+		KUNIT_EXPECT_EQ(test, o[0], HSK_OPT_NOP);
+		KUNIT_EXPECT_EQ(test, o[1], HSK_OPT_NOP);
+		KUNIT_EXPECT_EQ(test, o[2], HSK_OPT_TIMESTAMP);
+		o += ts;
+	}
+	if (n && r.doff == HSK_TCP_HLEN + ts + HSK_SACK_OPTLEN(n)) {
+		KUNIT_EXPECT_EQ(test, o[0], HSK_OPT_NOP);
+		KUNIT_EXPECT_EQ(test, o[1], HSK_OPT_NOP);
+		KUNIT_EXPECT_EQ(test, o[2], HSK_OPT_SACK);
+		KUNIT_EXPECT_EQ(test, (unsigned int)o[3], 2 + 8 * n);
+		for (i = 0; i < n; i++) {
+			KUNIT_EXPECT_EQ_MSG(test, get_unaligned_be32(o + 4 + 8 * i),
+					    want[i][0], "block %u left", i);
+			KUNIT_EXPECT_EQ_MSG(test, get_unaligned_be32(o + 8 + 8 * i),
+					    want[i][1], "block %u right", i);
+		}
+	}
+	kfree_skb(skb);
+}
+
+/* t_expect_sack with the blocks as @n pairs of edges. */
+static void t_expect_sackv(struct kunit *test, struct t_peer *p, u32 ack,
+			   unsigned int n, ...)
+{
+	u32 want[HSK_MAX_SACK][2];
+	unsigned int i;
+	va_list ap;
+
+	KUNIT_ASSERT_LE(test, n, (unsigned int)HSK_MAX_SACK);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		want[i][0] = va_arg(ap, u32);
+		want[i][1] = va_arg(ap, u32);
+	}
+	va_end(ap);
+	t_expect_sack(test, p, ack, want, n);
+}
+
+/*
+ * @holes segments of 100 bytes, each behind a 100-byte hole, sent in
+ * order: each ACK reports the newest segment first, then the ones before
+ * it, newest first, as many as fit (3 next to timestamps, else 4).
+ */
+static void t_sack_holes(struct kunit *test, u16 port, bool ts,
+			 unsigned int holes)
+{
+	unsigned int max = ts ? HSK_MAX_SACK_TS : HSK_MAX_SACK, k, i;
+	u32 want[HSK_MAX_SACK][2];
+	struct t_peer p;
+	u32 s0;
+
+	t_est(test, &p, port, 7, ts, 1460);
+	KUNIT_ASSERT_TRUE(test, p.c->opts & HSK_OPTI_SACK);
+	s0 = p.s.seq;
+	for (k = 0; k < holes; k++) {
+		unsigned int n = min(k + 1, max);
+
+		t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0 + 200 * k + 100,
+		       100);
+		for (i = 0; i < n; i++) {
+			want[i][0] = s0 + 200 * (k - i) + 100;
+			want[i][1] = want[i][0] + 100;
+		}
+		t_expect_sack(test, &p, s0, want, n);
+	}
+}
+
+static void hsk_conn_sack_1_hole(struct kunit *test)
+{
+	t_sack_holes(test, 9140, true, 1);
+	t_sack_holes(test, 9141, false, 1);
+}
+
+static void hsk_conn_sack_2_holes(struct kunit *test)
+{
+	t_sack_holes(test, 9142, true, 2);
+	t_sack_holes(test, 9143, false, 2);
+}
+
+static void hsk_conn_sack_3_holes(struct kunit *test)
+{
+	t_sack_holes(test, 9144, true, 3);
+	t_sack_holes(test, 9145, false, 3);
+}
+
+static void hsk_conn_sack_5_holes(struct kunit *test)
+{
+	t_sack_holes(test, 9146, true, 5);
+	t_sack_holes(test, 9147, false, 5);
+}
+
+/*
+ * Arrivals out of sequence order: the block of the segment that drew the
+ * ACK comes first, the rest by recency; a segment next to a held range
+ * merges with it; a duplicate of an old range brings it to the front; an
+ * in-order segment moves rcv_nxt and the remaining blocks stay reported.
+ */
+static void hsk_conn_sack_recency(struct kunit *test)
+{
+	struct t_peer p;
+	u32 s0;
+
+	t_est_std(test, &p, 9148);
+	s0 = p.s.seq;
+
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 500, 100);
+	t_expect_sackv(test, &p, s0, 1, s0 + 500, s0 + 600);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100, 100);
+	t_expect_sackv(test, &p, s0, 2, s0 + 100, s0 + 200,
+		       s0 + 500, s0 + 600);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 300, 100);
+	t_expect_sackv(test, &p, s0, 3, s0 + 300, s0 + 400,
+		       s0 + 100, s0 + 200, s0 + 500, s0 + 600);
+	/* 400..500 joins 300..400 and 500..600: one block, first. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 400, 100);
+	t_expect_sackv(test, &p, s0, 2, s0 + 300, s0 + 600,
+		       s0 + 100, s0 + 200);
+	/* A duplicate of 100..200: its block first again. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100, 100);
+	t_expect_sackv(test, &p, s0, 2, s0 + 100, s0 + 200,
+		       s0 + 300, s0 + 600);
+	/* The first hole filled: ACK 200, one block left. */
+	t_xmit(test, &p, HSK_TH_ACK, s0, 100);
+	t_expect_sackv(test, &p, s0 + 200, 1, s0 + 300, s0 + 600);
+	/* The last hole: no more blocks. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 200, 100);
+	t_expect_sack(test, &p, s0 + 600, NULL, 0);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&p.c->oooq));
+	t_expect_rxq(test, p.c, s0, 600);
+}
+
+/* A FIN held out of order counts in its block, as its sequence number. */
+static void hsk_conn_sack_fin(struct kunit *test)
+{
+	struct t_peer p;
+	u32 s0;
+
+	t_est_std(test, &p, 9149);
+	s0 = p.s.seq;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_FIN, s0 + 100, 50);
+	t_expect_sackv(test, &p, s0, 1, s0 + 100, s0 + 151);
+	t_xmit(test, &p, HSK_TH_ACK, s0, 100);
+	t_expect_sack(test, &p, s0 + 151, NULL, 0);
+	KUNIT_EXPECT_EQ(test, (int)p.c->state, HSK_CLOSE_WAIT);
+}
+
+/* Without SACK agreed (the knob off at the SYN): no blocks, ever. */
+static void hsk_conn_sack_not_agreed(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l;
+	struct hsk_seg sa;
+	struct t_peer p;
+	u32 s0;
+
+	hsk_knobs.sack = 0;
+	t_est_std(test, &p, 9150);
+	hsk_knobs.sack = 1;
+	KUNIT_EXPECT_FALSE(test, p.c->opts & HSK_OPTI_SACK);
+	s0 = p.s.seq;
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100, 100);
+	t_expect_sack(test, &p, s0, NULL, 0);
+
+	/* Nor when the client did not offer it. */
+	memset(&p, 0, sizeof(p));
+	l = hsk_t_listen(test, 9151, 16);
+	hsk_t_syn(&p.s, 39151, 9151);
+	p.s.sack_perm = false;
+	hsk_t_open(test, &p.s, ctx->t0, &sa);
+	KUNIT_EXPECT_FALSE(test, sa.opt.has & HSK_HAS_SACK_PERM);
+	hsk_t_ack_of(&p.s, &sa);
+	hsk_t_send(test, &p.s, ctx->t0);
+	p.c = hsk_t_accept(test, l);
+	KUNIT_ASSERT_NOT_NULL(test, p.c);
+	KUNIT_EXPECT_FALSE(test, p.c->opts & HSK_OPTI_SACK);
+	s0 = p.s.seq;
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 100, 100);
+	t_expect_sack(test, &p, s0, NULL, 0);
+}
+
+/*
+ * SACK options from the peer of bad lengths (3, 11) are ignored and the
+ * ACK is taken as if they were absent; one that runs past the header
+ * drops the segment as malformed. Nothing crashes, nothing is resent.
+ */
+static void hsk_conn_sack_incoming_bad(struct kunit *test)
+{
+	static const u8 len3[] = { 5, 3, 0 };
+	static const u8 len11[] = { 5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 0 };
+	static const u8 overrun[] = { 5, 26, 0, 0, 0, 1, 0, 0, 0, 2 };
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+	struct sk_buff *skb;
+	struct t_peer p;
+	struct hsk_conn *c;
+	u32 seq;
+
+	t_est_std(test, &p, 9152);
+	c = p.c;
+	seq = p.iss + 1;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 3 * 1448), 3L * 1448);
+	hsk_t_flush(test);
+
+	p.s.xopts = len3;
+	p.s.xoptlen = sizeof(len3);
+	p.s.ack = seq + 1448;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_una, seq + 1448);
+	p.s.xopts = len11;
+	p.s.xoptlen = sizeof(len11);
+	p.s.ack = seq + 2 * 1448;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_una, seq + 2 * 1448);
+	hsk_t_flush(test);
+
+	hsk_t_snap(&m);
+	s = p.s;
+	s.xopts = overrun;
+	s.xoptlen = sizeof(overrun);
+	s.ack = seq + 3 * 1448;
+	s.tsval = ++p.s.tsval;
+	skb = hsk_t_build(test, &s);
+	local_bh_disable();
+	KUNIT_EXPECT_FALSE(test, hsk_input(skb));
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, DropTcpOpt), 1L);
+	KUNIT_EXPECT_EQ(test, c->snd_una, seq + 2 * 1448);
+	hsk_t_expect_none(test);
+}
+
 static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_close_passive),
 	KUNIT_CASE(hsk_conn_close_active),
@@ -1500,6 +1756,14 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_fast_retransmit),
 	KUNIT_CASE(hsk_conn_dupack_is_snd_una),
 	KUNIT_CASE(hsk_conn_out_of_order),
+	KUNIT_CASE(hsk_conn_sack_1_hole),
+	KUNIT_CASE(hsk_conn_sack_2_holes),
+	KUNIT_CASE(hsk_conn_sack_3_holes),
+	KUNIT_CASE(hsk_conn_sack_5_holes),
+	KUNIT_CASE(hsk_conn_sack_recency),
+	KUNIT_CASE(hsk_conn_sack_fin),
+	KUNIT_CASE(hsk_conn_sack_not_agreed),
+	KUNIT_CASE(hsk_conn_sack_incoming_bad),
 	{}
 };
 

@@ -179,41 +179,74 @@ static void hsk_cookie_tsval_layout(struct kunit *test)
 	}
 }
 
-/* TSecr decoding: wscale and "none" come back; SACK and ECN are refused. */
+/*
+ * TSecr decoding with each feature's knob on and off, as Linux's
+ * cookie_timestamp_decode: what is on comes back, a claim of what is off
+ * is refused, ECN (never offered) always is.
+ */
 static void hsk_cookie_decode_ts_rules(struct kunit *test)
 {
 	struct hsk_cookie ck;
-	int ws;
+	int ws, knob;
 
-	for (ws = 0; ws <= HSK_MAX_WSCALE; ws++) {
-		memset(&ck, 0, sizeof(ck));
-		KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(
-				hsk_cookie_tsval(0x12345678, ws, false, false),
-				&ck), 0);
-		KUNIT_EXPECT_TRUE(test, ck.ws);
-		KUNIT_EXPECT_EQ(test, (int)ck.wscale, ws);
-		KUNIT_EXPECT_FALSE(test, ck.sack);
-		KUNIT_EXPECT_FALSE(test, ck.ecn);
+	for (knob = 0; knob < 4; knob++) {
+		bool sack_on = knob & 1, ws_on = knob & 2;
+
+		for (ws = -1; ws <= HSK_MAX_WSCALE; ws++) {
+			u32 ts;
+			int want;
+
+			/* wscale ws, no SACK */
+			ts = hsk_cookie_tsval(0x12345678, ws, false, false);
+			want = ws >= 0 && !ws_on ? -EINVAL : 0;
+			memset(&ck, 0xff, sizeof(ck));
+			KUNIT_EXPECT_EQ_MSG(test, hsk_cookie_decode_ts(ts, sack_on,
+								       ws_on, &ck),
+					    want, "ws %d knobs sack %d ws %d", ws,
+					    sack_on, ws_on);
+			if (!want) {
+				KUNIT_EXPECT_EQ(test, ck.ws, ws >= 0);
+				if (ws >= 0)
+					KUNIT_EXPECT_EQ(test, (int)ck.wscale, ws);
+				KUNIT_EXPECT_FALSE(test, ck.sack);
+				KUNIT_EXPECT_FALSE(test, ck.ecn);
+			}
+
+			/* wscale ws and SACK */
+			ts = hsk_cookie_tsval(0x12345678, ws, true, false);
+			want = !sack_on || (ws >= 0 && !ws_on) ? -EINVAL : 0;
+			memset(&ck, 0, sizeof(ck));
+			KUNIT_EXPECT_EQ_MSG(test, hsk_cookie_decode_ts(ts, sack_on,
+								       ws_on, &ck),
+					    want, "ws %d + SACK, knobs sack %d ws %d",
+					    ws, sack_on, ws_on);
+			if (!want) {
+				KUNIT_EXPECT_TRUE(test, ck.sack);
+				KUNIT_EXPECT_EQ(test, ck.ws, ws >= 0);
+			}
+
+			/* ECN: hsk never offers it. */
+			ts = hsk_cookie_tsval(0x12345678, ws, false, true);
+			KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(ts, sack_on,
+								   ws_on, &ck),
+					-EINVAL);
+		}
 	}
 
+	/* A wscale field of 15 is "none", 14 the largest shift. */
 	memset(&ck, 0, sizeof(ck));
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(
-			hsk_cookie_tsval(0x12345678, -1, false, false), &ck), 0);
+	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0xabcdef0f, false, false,
+						   &ck), 0);
 	KUNIT_EXPECT_FALSE(test, ck.ws);
-	/* A wscale field of 15 is "none". */
-	memset(&ck, 0, sizeof(ck));
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0xabcdef0f, &ck), 0);
-	KUNIT_EXPECT_FALSE(test, ck.ws);
-
-	/* hsk offers neither SACK nor ECN: a TSecr that claims them is forged. */
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(
-			hsk_cookie_tsval(0x12345678, 7, true, false), &ck),
+	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0xabcdef1f, true, false,
+						   &ck), 0);
+	KUNIT_EXPECT_TRUE(test, ck.sack);
+	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x0e, true, true, &ck), 0);
+	KUNIT_EXPECT_EQ(test, (int)ck.wscale, HSK_MAX_WSCALE);
+	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x10, false, true, &ck),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(
-			hsk_cookie_tsval(0x12345678, -1, false, true), &ck),
+	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x2f, true, true, &ck),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x10, &ck), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x2f, &ck), -EINVAL);
 }
 
 /* --- cookies at a listener, through hsk_input() ------------------------- */
@@ -250,13 +283,13 @@ static void hsk_cookie_ack_opens(struct kunit *test)
 	syn.mss = 1400;
 	syn.wscale = 5;
 	hsk_ck_open(test, l, &syn, &sa);
-	/* It answers MSS, TS and WS, never SACK; TSval carries wscale 5. */
-	KUNIT_EXPECT_EQ(test, sa.opt.has,
-			HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_WSCALE);
+	/* It answers MSS, SACK, TS and WS; TSval carries SACK, wscale 5. */
+	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS | HSK_HAS_SACK_PERM |
+			HSK_HAS_TS | HSK_HAS_WSCALE);
 	KUNIT_EXPECT_EQ(test, sa.opt.mss, hsk_local_mss());
 	KUNIT_EXPECT_EQ(test, sa.opt.wscale, HSK_RCV_WSCALE);
 	KUNIT_EXPECT_EQ(test, sa.opt.tsecr, syn.tsval);
-	KUNIT_EXPECT_EQ(test, sa.opt.tsval & 0x3f, 5U);
+	KUNIT_EXPECT_EQ(test, sa.opt.tsval & 0x3f, 5U | BIT(4));
 	KUNIT_EXPECT_EQ(test, sa.window, 65535);
 	hsk_t_tuple(&syn, &t);
 	KUNIT_EXPECT_EQ(test, hsk_cookie_check(&t, syn.seq + 1, sa.seq + 1,
@@ -279,7 +312,8 @@ static void hsk_cookie_ack_opens(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->irs, syn.seq);
 	KUNIT_EXPECT_EQ(test, c->snd_nxt, sa.seq + 1);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, syn.seq + 1);
-	KUNIT_EXPECT_EQ(test, (int)c->opts, HSK_OPTI_TS | HSK_OPTI_WSCALE);
+	KUNIT_EXPECT_EQ(test, (int)c->opts,
+			HSK_OPTI_TS | HSK_OPTI_WSCALE | HSK_OPTI_SACK);
 	KUNIT_EXPECT_EQ(test, (int)c->snd_wscale, 5);
 	KUNIT_EXPECT_EQ(test, (int)c->rcv_wscale, HSK_RCV_WSCALE);
 	KUNIT_EXPECT_EQ(test, c->ts_recent, s.tsval);
@@ -354,17 +388,31 @@ static void hsk_cookie_ack_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.seq, s.ack);
 	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
 
-	/* A real cookie whose TSecr claims SACK, then ECN. */
+	/* A real cookie whose TSecr claims SACK with net.hsk.sack = 0. */
 	s.ack ^= BIT(12);
-	s.tsecr = sa.opt.tsval | BIT(4);
+	KUNIT_ASSERT_TRUE(test, sa.opt.tsval & BIT(4));
+	hsk_knobs.sack = 0;
 	hsk_t_input(test, &s);
 	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, s.ack);
+	hsk_knobs.sack = 1;
+	/* A window scale with net.hsk.window_scaling = 0. */
+	hsk_knobs.window_scaling = 0;
+	hsk_t_input(test, &s);
+	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
+	hsk_knobs.window_scaling = 1;
+	/* Any timestamp with net.hsk.timestamps = 0. */
+	hsk_knobs.timestamps = 0;
+	hsk_t_input(test, &s);
+	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
+	hsk_knobs.timestamps = 1;
+	/* ECN, which hsk never offers. */
 	s.tsecr = sa.opt.tsval | BIT(5);
 	hsk_t_input(test, &s);
 	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
 	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
 
-	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesFailed), 4L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesFailed), 6L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesRecv), 0L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 0L);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(l->acceptq_len), 0U);
@@ -460,6 +508,64 @@ static void hsk_cookie_ack_data(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(buf, "howdy", 5), 0);
 }
 
+/*
+ * The cookie SYN-ACK offers only what the knobs allow, and the TSval's
+ * low bits say exactly that: sack = 0 drops SACK_PERM and bit 4;
+ * window_scaling = 0 drops WS (wscale field 0xf); timestamps = 0 leaves
+ * nowhere to keep options, so MSS alone.
+ */
+static void hsk_cookie_synack_knobs(struct kunit *test)
+{
+	struct hsk_listener *l = hsk_t_listen(test, 9007, 16);
+	struct hsk_t_seg syn, s;
+	struct hsk_conn *c;
+	struct hsk_seg sa;
+
+	hsk_knobs.sack = 0;
+	hsk_t_syn(&syn, 41070, 9007);
+	hsk_ck_open(test, l, &syn, &sa);
+	KUNIT_EXPECT_EQ(test, sa.opt.has,
+			HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_WSCALE);
+	KUNIT_EXPECT_EQ(test, sa.opt.tsval & 0x3f, 7U);
+	s = syn;
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_input(test, &s);
+	hsk_t_expect_none(test);
+	c = hsk_t_conn(&s);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, (int)c->opts, HSK_OPTI_TS | HSK_OPTI_WSCALE);
+	hsk_knobs.sack = 1;
+
+	hsk_knobs.window_scaling = 0;
+	hsk_t_syn(&syn, 41071, 9007);
+	hsk_ck_open(test, l, &syn, &sa);
+	KUNIT_EXPECT_EQ(test, sa.opt.has,
+			HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_SACK_PERM);
+	KUNIT_EXPECT_EQ(test, sa.opt.tsval & 0x3f, 0xfU | BIT(4));
+	s = syn;
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_input(test, &s);
+	hsk_t_expect_none(test);
+	c = hsk_t_conn(&s);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, (int)c->opts, HSK_OPTI_TS | HSK_OPTI_SACK);
+	KUNIT_EXPECT_EQ(test, (int)c->snd_wscale, 0);
+	hsk_knobs.window_scaling = 1;
+
+	hsk_knobs.timestamps = 0;
+	hsk_t_syn(&syn, 41072, 9007);
+	hsk_ck_open(test, l, &syn, &sa);
+	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS);
+	syn.ts = false;		/* as a client that got no TS back */
+	s = syn;
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_input(test, &s);
+	hsk_t_expect_none(test);
+	c = hsk_t_conn(&s);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, (int)c->opts, 0);
+}
+
 static struct kunit_case hsk_cookie_cases[] = {
 	KUNIT_CASE(hsk_cookie_mss_round_trip),
 	KUNIT_CASE(hsk_cookie_lifetime),
@@ -473,6 +579,7 @@ static struct kunit_case hsk_cookie_cases[] = {
 	KUNIT_CASE(hsk_cookie_ack_cookies_off),
 	KUNIT_CASE(hsk_cookie_ack_acceptq_full),
 	KUNIT_CASE(hsk_cookie_ack_data),
+	KUNIT_CASE(hsk_cookie_synack_knobs),
 	{}
 };
 

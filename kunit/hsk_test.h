@@ -146,6 +146,8 @@ struct hsk_t_seg {
 	u32 tsecr;
 	const void *data;
 	unsigned int len;
+	const u8 *xopts;	/* raw bytes after the usual options */
+	unsigned int xoptlen;
 };
 
 /*
@@ -242,6 +244,10 @@ static inline unsigned int hsk_t_options(const struct hsk_t_seg *s, u8 *p)
 		*p++ = HSK_OPT_WSCALE;
 		*p++ = HSK_OPTLEN_WSCALE;
 		*p++ = s->wscale;
+	}
+	if (s->xoptlen) {
+		memcpy(p, s->xopts, s->xoptlen);
+		p += s->xoptlen;
 	}
 	while ((p - start) & 3)
 		*p++ = HSK_OPT_EOL;

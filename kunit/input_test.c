@@ -153,6 +153,71 @@ static void hsk_opt_odd_but_legal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.wscale, HSK_MAX_WSCALE);
 }
 
+/* SACK (RFC 2018 3): 2 + 8n bytes, n 1 to 4; blocks stay in the packet. */
+static void hsk_opt_sack(struct kunit *test)
+{
+	static const u8 two[] = {
+		1, 1, 5, 18,
+		0, 0, 0x10, 0, 0, 0, 0x20, 0,		/* 4096 .. 8192 */
+		0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0x10,	/* wraps */
+	};
+	static const u8 four[] = {
+		1, 1, 5, 34,
+		0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4,
+		0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8,
+	};
+	struct hsk_opts o;
+
+	KUNIT_ASSERT_EQ(test, 0, hsk_parse_options(two, sizeof(two), &o));
+	KUNIT_EXPECT_EQ(test, (int)o.nr_sack, 2);
+	KUNIT_ASSERT_PTR_EQ(test, o.sack, two + 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(o.sack), 4096U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(o.sack + 4), 8192U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(o.sack + 8), 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(o.sack + 12), 0x10U);
+	KUNIT_EXPECT_EQ(test, o.has, 0);
+
+	KUNIT_ASSERT_EQ(test, 0, hsk_parse_options(four, sizeof(four), &o));
+	KUNIT_EXPECT_EQ(test, (int)o.nr_sack, 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(o.sack + 28), 8U);
+}
+
+/*
+ * A SACK option of a length that is not 2 + 8n (n 1..4) is no SACK, and
+ * the rest of the options still parse; one that runs past the header makes
+ * the segment malformed, as any option does. Nothing is read past @len.
+ */
+static void hsk_opt_sack_bad_lengths(struct kunit *test)
+{
+	static const u8 len3[] = { 5, 3, 0, 1, 1, 1, 1, 1 };
+	static const u8 len11[] = {
+		5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 9,
+		1, 3, 3, 7, 1,				/* NOP, wscale 7 */
+	};
+	static const u8 len42[] = {
+		5, 42, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4,
+		0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8,
+		0, 0, 0, 9, 0, 0, 0, 10,
+	};
+	static const u8 len2[] = { 5, 2, 1, 1 };
+	static const u8 overrun[] = { 1, 1, 5, 18, 0, 0, 0, 1, 0, 0, 0, 2 };
+	struct hsk_opts o;
+
+	KUNIT_EXPECT_EQ(test, 0, hsk_parse_options(len3, sizeof(len3), &o));
+	KUNIT_EXPECT_EQ(test, (int)o.nr_sack, 0);
+	KUNIT_EXPECT_NULL(test, o.sack);
+	KUNIT_EXPECT_EQ(test, 0, hsk_parse_options(len11, sizeof(len11), &o));
+	KUNIT_EXPECT_EQ(test, (int)o.nr_sack, 0);
+	KUNIT_EXPECT_EQ(test, o.has, HSK_HAS_WSCALE);
+	KUNIT_EXPECT_EQ(test, o.wscale, 7);
+	KUNIT_EXPECT_EQ(test, 0, hsk_parse_options(len42, sizeof(len42), &o));
+	KUNIT_EXPECT_EQ(test, (int)o.nr_sack, 0);
+	KUNIT_EXPECT_EQ(test, 0, hsk_parse_options(len2, sizeof(len2), &o));
+	KUNIT_EXPECT_EQ(test, (int)o.nr_sack, 0);
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			hsk_parse_options(overrun, sizeof(overrun), &o));
+}
+
 static void hsk_parse_good(struct kunit *test)
 {
 	struct hsk_tpkt p;
@@ -373,6 +438,8 @@ static struct kunit_case hsk_input_cases[] = {
 	KUNIT_CASE(hsk_opt_empty_and_eol),
 	KUNIT_CASE(hsk_opt_bad_lengths),
 	KUNIT_CASE(hsk_opt_odd_but_legal),
+	KUNIT_CASE(hsk_opt_sack),
+	KUNIT_CASE(hsk_opt_sack_bad_lengths),
 	KUNIT_CASE(hsk_parse_good),
 	KUNIT_CASE(hsk_parse_seq_space),
 	KUNIT_CASE(hsk_parse_padding),

@@ -147,6 +147,94 @@ static void hsk_build_round_trip(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* Checks that @o is written as the @len bytes of @want. */
+static void t_opts_bytes(struct kunit *test, const struct hsk_opts *o,
+			 const u8 *want, unsigned int len)
+{
+	u8 buf[HSK_MAX_OPTLEN + 8];
+	unsigned int n;
+
+	memset(buf, 0xee, sizeof(buf));
+	n = hsk_write_options(buf, o);
+	KUNIT_ASSERT_EQ(test, n, len);
+	KUNIT_EXPECT_EQ(test, n % 4, 0U);
+	KUNIT_EXPECT_LE(test, n, (unsigned int)HSK_MAX_OPTLEN);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, want, len), 0);
+	/* Not a byte more. */
+	KUNIT_EXPECT_EQ(test, buf[len], 0xee);
+}
+
+/*
+ * SYN-ACK options byte for byte as Linux's tcp_options_write lays them
+ * out: SACK_PERM takes TS's NOP NOP; without TS it gets its own.
+ */
+static void hsk_synack_option_bytes(struct kunit *test)
+{
+	static const u8 sack_ts_ws[] = {
+		2, 4, 0x05, 0xb4,
+		4, 2, 8, 10, 0x11, 0x22, 0x33, 0x44, 0xa1, 0xb2, 0xc3, 0xd4,
+		1, 3, 3, 7,
+	};
+	static const u8 sack_ws[] = {
+		2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7,
+	};
+	static const u8 sack_only[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };
+	static const u8 ts_ws[] = {
+		2, 4, 0x05, 0xb4,
+		1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44, 0xa1, 0xb2, 0xc3, 0xd4,
+		1, 3, 3, 7,
+	};
+	static const u8 mss[] = { 2, 4, 0x05, 0xb4 };
+	struct hsk_opts o = {
+		.mss = 1460, .wscale = 7, .tsval = 0x11223344,
+		.tsecr = 0xa1b2c3d4,
+	};
+
+	o.has = HSK_HAS_MSS | HSK_HAS_SACK_PERM | HSK_HAS_TS | HSK_HAS_WSCALE;
+	t_opts_bytes(test, &o, sack_ts_ws, sizeof(sack_ts_ws));
+	o.has = HSK_HAS_MSS | HSK_HAS_SACK_PERM | HSK_HAS_WSCALE;
+	t_opts_bytes(test, &o, sack_ws, sizeof(sack_ws));
+	o.has = HSK_HAS_MSS | HSK_HAS_SACK_PERM;
+	t_opts_bytes(test, &o, sack_only, sizeof(sack_only));
+	o.has = HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_WSCALE;
+	t_opts_bytes(test, &o, ts_ws, sizeof(ts_ws));
+	o.has = HSK_HAS_MSS;
+	t_opts_bytes(test, &o, mss, sizeof(mss));
+	o.has = 0;
+	t_opts_bytes(test, &o, mss, 0);
+}
+
+/* SACK blocks: NOP NOP SACK len after TS, filling the 40 bytes at most. */
+static void hsk_sack_option_bytes(struct kunit *test)
+{
+	static const u8 blocks[] = {
+		0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4,
+		0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8,
+	};
+	static const u8 ts3[] = {
+		1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 10,
+		1, 1, 5, 26,
+		0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4,
+		0, 0, 0, 5, 0, 0, 0, 6,
+	};
+	static const u8 four[] = {
+		1, 1, 5, 34,
+		0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4,
+		0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8,
+	};
+	static const u8 one[] = { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	struct hsk_opts o = { .tsval = 9, .tsecr = 10, .sack = blocks };
+
+	o.has = HSK_HAS_TS;
+	o.nr_sack = HSK_MAX_SACK_TS;
+	t_opts_bytes(test, &o, ts3, sizeof(ts3));
+	o.has = 0;
+	o.nr_sack = HSK_MAX_SACK;
+	t_opts_bytes(test, &o, four, sizeof(four));
+	o.nr_sack = 1;
+	t_opts_bytes(test, &o, one, sizeof(one));
+}
+
 static void hsk_send_reset_counts(struct kunit *test)
 {
 	unsigned long rsts = hsk_stat_read(HSK_MIB_OutRsts);
@@ -166,6 +254,8 @@ static struct kunit_case hsk_output_cases[] = {
 	KUNIT_CASE(hsk_build_fields),
 	KUNIT_CASE(hsk_build_round_trip),
 	KUNIT_CASE(hsk_send_reset_counts),
+	KUNIT_CASE(hsk_synack_option_bytes),
+	KUNIT_CASE(hsk_sack_option_bytes),
 	{}
 };
 

@@ -168,9 +168,11 @@ static void hsk_syn_creates_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sa.seq, req.iss);
 	KUNIT_EXPECT_EQ(test, sa.ack_seq, s.seq + 1);
 	KUNIT_EXPECT_EQ(test, sa.window, 65535);
-	/* The client offered SACK; hsk never does. */
-	KUNIT_EXPECT_EQ(test, sa.opt.has,
-			HSK_HAS_MSS | HSK_HAS_WSCALE | HSK_HAS_TS);
+	/* The client offered SACK: so does hsk. */
+	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS | HSK_HAS_WSCALE |
+			HSK_HAS_TS | HSK_HAS_SACK_PERM);
+	KUNIT_EXPECT_TRUE(test, req.flags & HSK_REQ_SACK);
+	KUNIT_EXPECT_EQ(test, req.flags & HSK_REQ_WSCALE_MASK, 7);
 	KUNIT_EXPECT_EQ(test, sa.opt.mss, 1460);
 	KUNIT_EXPECT_EQ(test, (int)sa.opt.mss, (int)hsk_dev->mtu - 40);
 	KUNIT_EXPECT_EQ(test, sa.opt.wscale, HSK_RCV_WSCALE);
@@ -194,6 +196,7 @@ static void hsk_syn_synack_options(struct kunit *test)
 	/* Window scale without timestamps. */
 	hsk_t_syn(&s, 40021, 8002);
 	s.ts = false;
+	s.sack_perm = false;
 	hsk_t_open(test, &s, ctx->t0, &sa);
 	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS | HSK_HAS_WSCALE);
 	KUNIT_EXPECT_EQ(test, sa.opt.wscale, HSK_RCV_WSCALE);
@@ -201,16 +204,29 @@ static void hsk_syn_synack_options(struct kunit *test)
 	/* Timestamps without window scale. */
 	hsk_t_syn(&s, 40022, 8002);
 	s.wscale = -1;
+	s.sack_perm = false;
 	s.tsval = 0xdeadbeef;
 	hsk_t_open(test, &s, ctx->t0, &sa);
 	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS | HSK_HAS_TS);
 	KUNIT_EXPECT_EQ(test, sa.opt.tsecr, 0xdeadbeefU);
 
-	/* SACK permitted alone: nothing but MSS. */
+	/* SACK permitted alone: NOP NOP SACK_PERM. */
 	hsk_t_syn_bare(&s, 40023, 8002);
 	s.sack_perm = true;
 	hsk_t_open(test, &s, ctx->t0, &sa);
-	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS);
+	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS | HSK_HAS_SACK_PERM);
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
+	KUNIT_EXPECT_EQ(test, req.flags & HSK_REQ_WSCALE_MASK,
+			HSK_REQ_WSCALE_NONE);
+
+	/* Window scale 0 is a scale, not "none". */
+	hsk_t_syn_bare(&s, 40025, 8002);
+	s.wscale = 0;
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	KUNIT_EXPECT_EQ(test, sa.opt.has, HSK_HAS_MSS | HSK_HAS_WSCALE);
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
+	KUNIT_EXPECT_EQ(test, req.flags & HSK_REQ_WSCALE_MASK, 0);
+	KUNIT_EXPECT_FALSE(test, req.flags & HSK_REQ_SACK);
 
 	/* No options: MSS only, and the entry assumes 536 for the client. */
 	hsk_t_syn_bare(&s, 40024, 8002);
@@ -219,6 +235,59 @@ static void hsk_syn_synack_options(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sa.opt.mss, 1460);
 	KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
 	KUNIT_EXPECT_EQ(test, req.mss, HSK_DEFAULT_MSS);
+}
+
+/*
+ * net.hsk.sack, window_scaling and timestamps: a feature whose knob is
+ * off is not offered, whatever the client sent, and the connection born
+ * of the entry does not use it.
+ */
+static void hsk_syn_synack_knobs(struct kunit *test)
+{
+	static const struct {
+		int sack, ws, ts;
+		u8 has;
+		u8 opts;
+	} cases[] = {
+		{ 1, 1, 1, HSK_HAS_SACK_PERM | HSK_HAS_WSCALE | HSK_HAS_TS,
+		  HSK_OPTI_SACK | HSK_OPTI_WSCALE | HSK_OPTI_TS },
+		{ 0, 1, 1, HSK_HAS_WSCALE | HSK_HAS_TS,
+		  HSK_OPTI_WSCALE | HSK_OPTI_TS },
+		{ 1, 0, 1, HSK_HAS_SACK_PERM | HSK_HAS_TS,
+		  HSK_OPTI_SACK | HSK_OPTI_TS },
+		{ 1, 1, 0, HSK_HAS_SACK_PERM | HSK_HAS_WSCALE,
+		  HSK_OPTI_SACK | HSK_OPTI_WSCALE },
+		{ 0, 0, 0, 0, 0 },
+	};
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8013, 16);
+	struct hsk_t_seg s;
+	struct hsk_conn *c;
+	struct hsk_seg sa;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		hsk_knobs.sack = cases[i].sack;
+		hsk_knobs.window_scaling = cases[i].ws;
+		hsk_knobs.timestamps = cases[i].ts;
+		hsk_t_syn(&s, 40130 + i, 8013);
+		hsk_t_open(test, &s, ctx->t0, &sa);
+		KUNIT_EXPECT_EQ_MSG(test, sa.opt.has, HSK_HAS_MSS | cases[i].has,
+				    "case %d", i);
+		/* The knobs change before the third ACK: the entry decides. */
+		hsk_knobs.sack = 1;
+		hsk_knobs.window_scaling = 1;
+		hsk_knobs.timestamps = 1;
+		s.ts = cases[i].ts;
+		hsk_t_ack_of(&s, &sa);
+		hsk_t_send(test, &s, ctx->t0);
+		hsk_t_expect_none(test);
+		c = hsk_t_accept(test, l);
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		KUNIT_EXPECT_EQ_MSG(test, (int)c->opts, (int)cases[i].opts,
+				    "case %d", i);
+		KUNIT_EXPECT_EQ(test, (int)c->snd_wscale, 7 * cases[i].ws);
+	}
 }
 
 /* RFC 6528: the ISS depends on the 4-tuple. */
@@ -762,7 +831,8 @@ static void hsk_req_good_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->snd_nxt, sa.seq + 1);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, syn.seq + 1);
 	KUNIT_EXPECT_EQ(test, c->mss, 1460);
-	KUNIT_EXPECT_EQ(test, (int)c->opts, HSK_OPTI_TS | HSK_OPTI_WSCALE);
+	KUNIT_EXPECT_EQ(test, (int)c->opts,
+			HSK_OPTI_TS | HSK_OPTI_WSCALE | HSK_OPTI_SACK);
 	KUNIT_EXPECT_EQ(test, (int)c->snd_wscale, 7);
 	KUNIT_EXPECT_EQ(test, (int)c->rcv_wscale, HSK_RCV_WSCALE);
 	KUNIT_EXPECT_EQ(test, c->ts_recent, s.tsval);
@@ -1200,6 +1270,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_synq_retries_low_r0),
 	KUNIT_CASE(hsk_syn_creates_entry),
 	KUNIT_CASE(hsk_syn_synack_options),
+	KUNIT_CASE(hsk_syn_synack_knobs),
 	KUNIT_CASE(hsk_syn_iss_per_tuple),
 	KUNIT_CASE(hsk_syn_queue_full_drop),
 	KUNIT_CASE(hsk_syn_queue_full_cookie),

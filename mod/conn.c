@@ -160,11 +160,13 @@ struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,
 	c->iss = req->iss;
 	c->irs = req->irs;
 	c->mss = hsk_conn_mss(req->mss);
-	if (req->flags & HSK_REQ_WS) {
+	if ((req->flags & HSK_REQ_WSCALE_MASK) != HSK_REQ_WSCALE_NONE) {
 		c->opts |= HSK_OPTI_WSCALE;
 		c->snd_wscale = req->flags & HSK_REQ_WSCALE_MASK;
 		c->rcv_wscale = HSK_RCV_WSCALE;
 	}
+	if (req->flags & HSK_REQ_SACK)
+		c->opts |= HSK_OPTI_SACK;
 	if (req->flags & HSK_REQ_TS) {
 		c->opts |= HSK_OPTI_TS;
 		c->ts_recent = req->ts_recent;
@@ -193,6 +195,8 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 		c->opts |= HSK_OPTI_TS;
 		c->ts_recent = ck->ts_recent;
 	}
+	if (ck->sack)
+		c->opts |= HSK_OPTI_SACK;
 	return hsk_conn_start(c, skb, seg);
 }
 

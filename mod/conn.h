@@ -17,12 +17,14 @@ struct hsk_listener;
 struct hsk_seg;
 struct hsk_req;
 struct hsk_cookie;
+struct hsk_opts;
 
 /* Per-skb state of queued data, in skb->cb. */
 struct hsk_skb_cb {
 	u32 seq;
 	u32 end_seq;
 	u32 sent;		/* jiffies of the last transmission */
+	u32 order;		/* oooq: arrival order, for SACK */
 	u8 retrans;		/* sent more than once: no RTT sample (Karn) */
 	u8 fin;			/* a FIN: no data, one sequence number */
 };
@@ -84,6 +86,7 @@ struct hsk_conn {
 	u32 rx_bytes;			/* bytes in rxq, less rx_off */
 	u32 rx_off;			/* read from rxq's head skb */
 	u32 ooo_bytes;
+	u32 ooo_order;			/* arrivals into oooq, for SACK */
 	struct sk_buff_head rxq;	/* in-order data not yet read */
 	struct sk_buff_head oooq;	/* out of order, sorted by seq */
 
@@ -141,6 +144,10 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);
+unsigned int hsk_conn_sack_blocks(const struct hsk_conn *c, u8 *buf,
+				  unsigned int max);
+void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
+			u8 *buf, unsigned int room);
 void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);
 
 #endif /* _HSK_CONN_H */

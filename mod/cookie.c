@@ -8,8 +8,9 @@
  * index of the client's MSS in hsk_mss_table. A cookie is good for two
  * counter ticks. When the client sends timestamps, window scale, SACK and
  * ECN ride in the low 6 bits of our TSval: [5] ECN, [4] SACK, [3:0] window
- * scale (0xf: none). hsk offers neither SACK nor ECN yet, so a TSecr that
- * claims either is refused. Time is the caller's @now.
+ * scale (0xf: none). A TSecr that claims what the knobs do not allow (or
+ * ECN, which hsk never offers) is refused, as Linux refuses it. Time is
+ * the caller's @now.
  */
 
 #include "conn.h"
@@ -111,25 +112,27 @@ u32 hsk_cookie_tsval(u32 ts_now, int wscale, bool sack, bool ecn)
 	return ts;
 }
 
-/* Fills @ck's options from the TSecr of the cookie ACK. */
-int hsk_cookie_decode_ts(u32 tsecr, struct hsk_cookie *ck)
+/*
+ * Fills @ck's options from the TSecr of the cookie ACK, as Linux's
+ * cookie_timestamp_decode(): SACK or window scale while @sack or @ws (the
+ * knobs now) is off means the cookie was not ours to give, so -EINVAL.
+ */
+int hsk_cookie_decode_ts(u32 tsecr, bool sack, bool ws, struct hsk_cookie *ck)
 {
 	u32 opts = tsecr & HSK_TS_OPT_MASK;
-	u32 ws = opts & HSK_TS_WSCALE_NONE;
+	u32 wscale = opts & HSK_TS_WSCALE_NONE;
 
 	ck->sack = opts & HSK_TS_SACK;
 	ck->ecn = opts & HSK_TS_ECN;
-	/* Features hsk does not offer cannot come back in a cookie. */
-	if (ck->sack || ck->ecn)
+	ck->ws = false;
+	if (ck->ecn || (ck->sack && !sack))
 		return -EINVAL;
-	if (ws == HSK_TS_WSCALE_NONE) {
-		ck->ws = false;
-	} else {
-		if (ws > HSK_MAX_WSCALE)
-			return -EINVAL;
-		ck->ws = true;
-		ck->wscale = ws;
-	}
+	if (wscale == HSK_TS_WSCALE_NONE)
+		return 0;
+	if (wscale > HSK_MAX_WSCALE || !ws)
+		return -EINVAL;
+	ck->ws = true;
+	ck->wscale = wscale;
 	return 0;
 }
 
@@ -149,18 +152,23 @@ void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg)
 			     seg->opt.has & HSK_HAS_MSS ? seg->opt.mss :
 							  HSK_DEFAULT_MSS,
 			     now);
-	if (seg->opt.has & HSK_HAS_TS) {
-		bool ws = seg->opt.has & HSK_HAS_WSCALE;
+	if ((seg->opt.has & HSK_HAS_TS) && READ_ONCE(hsk_knobs.timestamps)) {
+		bool ws = (seg->opt.has & HSK_HAS_WSCALE) &&
+			  READ_ONCE(hsk_knobs.window_scaling);
+		bool sack = (seg->opt.has & HSK_HAS_SACK_PERM) &&
+			    READ_ONCE(hsk_knobs.sack);
 
 		o.has |= HSK_HAS_TS;
 		o.tsval = hsk_cookie_tsval(hsk_ts_now(),
 					   ws ? seg->opt.wscale : -1,
-					   false, false);
+					   sack, false);
 		o.tsecr = seg->opt.tsval;
 		if (ws) {
 			o.has |= HSK_HAS_WSCALE;
 			o.wscale = HSK_RCV_WSCALE;
 		}
+		if (sack)
+			o.has |= HSK_HAS_SACK_PERM;
 	}
 	hsk_inc(HSK_MIB_SyncookiesSent);
 	hsk_send_synack(&t, iss, seg->seq + 1, &o);
@@ -181,10 +189,15 @@ void hsk_cookie_ack(struct hsk_listener *l, struct sk_buff *skb,
 	hsk_tuple_from_seg(&t, seg);
 	mss = hsk_cookie_check(&t, seg->seq, seg->ack_seq,
 			       jiffies + READ_ONCE(cookie_age_offset) * HZ);
+	/* A TS we would not have offered: not our cookie (as Linux). */
 	if (mss > 0 && (seg->opt.has & HSK_HAS_TS)) {
 		ck.ts = true;
 		ck.ts_recent = seg->opt.tsval;
-		if (hsk_cookie_decode_ts(seg->opt.tsecr, &ck))
+		if (!READ_ONCE(hsk_knobs.timestamps) ||
+		    hsk_cookie_decode_ts(seg->opt.tsecr,
+					 READ_ONCE(hsk_knobs.sack),
+					 READ_ONCE(hsk_knobs.window_scaling),
+					 &ck))
 			mss = -EINVAL;
 	}
 	if (mss < 0) {

@@ -22,6 +22,8 @@ struct hsk_opts {
 	u16 mss;		/* 0: not sent */
 	u8 wscale;		/* valid with HSK_HAS_WSCALE, clamped to 14 */
 	u8 has;			/* HSK_HAS_* */
+	u8 nr_sack;		/* SACK blocks at sack: 0 .. HSK_MAX_SACK */
+	const u8 *sack;		/* as on the wire: be32 left, right edges */
 };
 
 enum {
@@ -60,6 +62,9 @@ struct hsk_knobs {
 	int synack_retries;
 	int syn_retries;
 	int fin_timeout;
+	int sack;
+	int window_scaling;
+	int timestamps;
 };
 extern struct hsk_knobs hsk_knobs;
 

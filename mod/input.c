@@ -24,6 +24,7 @@
  * Walks the options area. Unknown kinds and known kinds of the wrong size
  * are skipped, as Linux does; a length of 0 or 1, or one that runs past the
  * header, makes the segment malformed (-EINVAL), never a read past the end.
+ * SACK blocks are left where they are: opt->sack points into @p.
  */
 int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
 {
@@ -63,6 +64,19 @@ int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
 			if (size == HSK_OPTLEN_SACK_PERM)
 				opt->has |= HSK_HAS_SACK_PERM;
 			break;
+		case HSK_OPT_SACK: {
+			u8 n = (size - HSK_OPTLEN_SACK_BASE) /
+			       HSK_OPTLEN_SACK_BLOCK;
+
+			/* 1 to 4 whole blocks (RFC 2018 3), else no SACK. */
+			if (n && n <= HSK_MAX_SACK &&
+			    size == HSK_OPTLEN_SACK_BASE +
+				    n * HSK_OPTLEN_SACK_BLOCK) {
+				opt->sack = p + HSK_OPTLEN_SACK_BASE;
+				opt->nr_sack = n;
+			}
+			break;
+		}
 		case HSK_OPT_TIMESTAMP:
 			if (size == HSK_OPTLEN_TIMESTAMP) {
 				opt->tsval = get_unaligned_be32(p + 2);

@@ -169,11 +169,14 @@ void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack)
 }
 
 /*
- * Options in the order Linux writes them, each word aligned: MSS, then
- * NOP NOP TS (hsk offers no SACK yet), then NOP WS. Returns the length.
+ * Options in the order and alignment Linux writes them (tcp_options_write),
+ * so a capture reads the same: MSS; TS, behind SACK_PERM if both go (else
+ * NOP NOP); NOP NOP SACK_PERM without TS; NOP WS; NOP NOP SACK blocks.
+ * Returns the length, a multiple of 4, at most 40 for what callers pass.
  */
 unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
 {
+	bool sack_perm = o->has & HSK_HAS_SACK_PERM;
 	u8 *start = p;
 
 	if (o->has & HSK_HAS_MSS) {
@@ -183,19 +186,39 @@ unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
 		p += 2;
 	}
 	if (o->has & HSK_HAS_TS) {
-		*p++ = HSK_OPT_NOP;
-		*p++ = HSK_OPT_NOP;
+		if (sack_perm) {
+			*p++ = HSK_OPT_SACK_PERM;
+			*p++ = HSK_OPTLEN_SACK_PERM;
+			sack_perm = false;
+		} else {
+			*p++ = HSK_OPT_NOP;
+			*p++ = HSK_OPT_NOP;
+		}
 		*p++ = HSK_OPT_TIMESTAMP;
 		*p++ = HSK_OPTLEN_TIMESTAMP;
 		put_unaligned_be32(o->tsval, p);
 		put_unaligned_be32(o->tsecr, p + 4);
 		p += 8;
 	}
+	if (sack_perm) {
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_SACK_PERM;
+		*p++ = HSK_OPTLEN_SACK_PERM;
+	}
 	if (o->has & HSK_HAS_WSCALE) {
 		*p++ = HSK_OPT_NOP;
 		*p++ = HSK_OPT_WSCALE;
 		*p++ = HSK_OPTLEN_WSCALE;
 		*p++ = o->wscale;
+	}
+	if (o->nr_sack) {
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_NOP;
+		*p++ = HSK_OPT_SACK;
+		*p++ = HSK_OPTLEN_SACK_BASE + o->nr_sack * HSK_OPTLEN_SACK_BLOCK;
+		memcpy(p, o->sack, o->nr_sack * HSK_OPTLEN_SACK_BLOCK);
+		p += o->nr_sack * HSK_OPTLEN_SACK_BLOCK;
 	}
 	return p - start;
 }

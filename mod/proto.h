@@ -37,10 +37,21 @@ enum {
 	HSK_OPTLEN_WSCALE = 3,
 	HSK_OPTLEN_SACK_PERM = 2,
 	HSK_OPTLEN_TIMESTAMP = 10,
+	HSK_OPTLEN_SACK_BASE = 2,	/* kind, length, then the blocks */
+	HSK_OPTLEN_SACK_BLOCK = 8,	/* left and right edge */
 };
+
+/*
+ * SACK blocks per segment (RFC 2018 3): 40 option bytes hold NOP NOP SACK
+ * and 4 blocks, or 3 next to NOP NOP TS.
+ */
+#define HSK_MAX_SACK		4
+#define HSK_MAX_SACK_TS		3
+#define HSK_SACK_OPTLEN(n)	(4 + (n) * HSK_OPTLEN_SACK_BLOCK)
 
 #define HSK_TCP_HLEN		20	/* TCP header without options */
 #define HSK_TCP_MAX_HLEN	60	/* data offset is 4 bits of words */
+#define HSK_MAX_OPTLEN		(HSK_TCP_MAX_HLEN - HSK_TCP_HLEN)
 #define HSK_IP_HLEN		20	/* IPv4 header without options */
 #define HSK_MAX_WSCALE		14	/* RFC 7323 2.3: larger shifts are clamped */
 #define HSK_DEFAULT_TTL		64

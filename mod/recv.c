@@ -3,7 +3,8 @@
  * A segment for a synchronized connection (RFC 793 "SEGMENT ARRIVES",
  * otherwise): acceptability against our window, PAWS, RST and SYN as RFC
  * 5961 says, the ACK (send.c), in-order data and FIN, out-of-order data
- * held until the hole fills, and the close states' transitions.
+ * held until the hole fills and reported in SACK blocks (RFC 2018), and
+ * the close states' transitions.
  */
 
 #include "conn.h"
@@ -40,15 +41,100 @@ u16 hsk_conn_window(struct hsk_conn *c)
 	return wnd >> c->rcv_wscale;
 }
 
+/* A contiguous range of oooq and its newest arrival. */
+struct hsk_sack_range {
+	u32 start;
+	u32 end;
+	u32 order;
+};
+
+/* Puts @b into @r (@n ranges, newest first), keeping the @max newest. */
+static unsigned int hsk_sack_keep(struct hsk_sack_range *r, unsigned int n,
+				  unsigned int max,
+				  const struct hsk_sack_range *b)
+{
+	unsigned int i = n;
+
+	for (; i && after(b->order, r[i - 1].order); i--)
+		if (i < max)
+			r[i] = r[i - 1];
+	if (i >= max)
+		return n;
+	r[i] = *b;
+	return min(n + 1, max);
+}
+
+/*
+ * RFC 2018 4: what oooq holds, as at most @max blocks in @buf (wire
+ * format), the one with the latest arrival first, so the first block
+ * holds the segment that triggered the ACK and the others repeat the most
+ * recently reported. Adjacent or overlapping skbs make one block.
+ */
+unsigned int hsk_conn_sack_blocks(const struct hsk_conn *c, u8 *buf,
+				  unsigned int max)
+{
+	struct hsk_sack_range r[HSK_MAX_SACK], cur = { };
+	unsigned int n = 0, i;
+	struct sk_buff *skb;
+	bool open = false;
+
+	max = min_t(unsigned int, max, HSK_MAX_SACK);
+	if (!max)
+		return 0;
+	skb_queue_walk(&c->oooq, skb) {
+		const struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		if (open && !after(cb->seq, cur.end)) {
+			if (after(cb->end_seq, cur.end))
+				cur.end = cb->end_seq;
+			if (after(cb->order, cur.order))
+				cur.order = cb->order;
+			continue;
+		}
+		if (open)
+			n = hsk_sack_keep(r, n, max, &cur);
+		cur.start = cb->seq;
+		cur.end = cb->end_seq;
+		cur.order = cb->order;
+		open = true;
+	}
+	if (open)
+		n = hsk_sack_keep(r, n, max, &cur);
+	for (i = 0; i < n; i++) {
+		put_unaligned_be32(r[i].start, buf + i * HSK_OPTLEN_SACK_BLOCK);
+		put_unaligned_be32(r[i].end, buf + i * HSK_OPTLEN_SACK_BLOCK + 4);
+	}
+	return n;
+}
+
+/*
+ * With SACK agreed and data held out of order, every ACK carries blocks
+ * (RFC 2018 4): as many as @room option bytes take. @buf keeps them.
+ */
+void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
+			u8 *buf, unsigned int room)
+{
+	if (!(c->opts & HSK_OPTI_SACK) || skb_queue_empty(&c->oooq) ||
+	    room < HSK_SACK_OPTLEN(1))
+		return;
+	o->nr_sack = hsk_conn_sack_blocks(c, buf, (room - HSK_SACK_OPTLEN(0)) /
+					  HSK_OPTLEN_SACK_BLOCK);
+	o->sack = buf;
+}
+
 void hsk_conn_send_ack(struct hsk_conn *c)
 {
+	u8 sack[HSK_MAX_SACK * HSK_OPTLEN_SACK_BLOCK];
+	unsigned int room = HSK_MAX_OPTLEN;
 	struct hsk_opts o = { };
 
 	if (c->opts & HSK_OPTI_TS) {
 		o.has = HSK_HAS_TS;
 		o.tsval = hsk_ts_now();
 		o.tsecr = c->ts_recent;
+		room -= HSK_TS_OPTLEN;
 	}
+	hsk_conn_sack_opts(c, &o, sack, room);
 	hsk_send_ack(&c->key, c->snd_nxt, c->rcv_nxt, hsk_conn_window(c), &o);
 }
 
@@ -158,9 +244,15 @@ static void hsk_conn_ooo_add(struct hsk_conn *c, struct sk_buff *skb,
 	skb_queue_walk(&c->oooq, pos) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(pos);
 
-		/* A copy of what we hold already: nothing new. */
-		if (!before(seg->seq, cb->seq) && !after(seg->end_seq, cb->end_seq))
+		/*
+		 * A copy of what we hold already: nothing new, but its block
+		 * is the one this ACK reports first.
+		 */
+		if (!before(seg->seq, cb->seq) &&
+		    !after(seg->end_seq, cb->end_seq)) {
+			cb->order = ++c->ooo_order;
 			return;
+		}
 	}
 	data = skb_clone(skb, GFP_ATOMIC);
 	if (!data || !pskb_pull(data, off) || pskb_trim(data, len) ||
@@ -172,6 +264,7 @@ static void hsk_conn_ooo_add(struct hsk_conn *c, struct sk_buff *skb,
 	HSK_SKB_CB(data)->seq = seg->seq;
 	HSK_SKB_CB(data)->end_seq = seg->seq + len + !!(seg->flags & HSK_TH_FIN);
 	HSK_SKB_CB(data)->fin = !!(seg->flags & HSK_TH_FIN);
+	HSK_SKB_CB(data)->order = ++c->ooo_order;
 	skb_queue_walk(&c->oooq, pos)
 		if (after(HSK_SKB_CB(pos)->seq, seg->seq))
 			break;

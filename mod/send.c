@@ -30,14 +30,21 @@ static u32 hsk_conn_in_flight(const struct hsk_conn *c)
 static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
 			  unsigned long now)
 {
+	u8 sack[HSK_MAX_SACK * HSK_OPTLEN_SACK_BLOCK];
 	struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 	struct hsk_opts o = { };
+	u32 room = hsk_conn_payload(c);
 
 	if (c->opts & HSK_OPTI_TS) {
 		o.has = HSK_HAS_TS;
 		o.tsval = hsk_ts_now();
 		o.tsecr = c->ts_recent;
 	}
+	/* SACK blocks ride along where the segment leaves them room. */
+	room = room > skb->len ? room - skb->len : 0;
+	hsk_conn_sack_opts(c, &o, sack, min_t(u32, room, HSK_MAX_OPTLEN -
+					      (c->opts & HSK_OPTI_TS ?
+					       HSK_TS_OPTLEN : 0)));
 	hsk_send_data(&c->key, cb->seq, c->rcv_nxt,
 		      HSK_TH_ACK | (cb->fin ? HSK_TH_FIN : HSK_TH_PSH),
 		      hsk_conn_window(c), &o, skb);
@@ -287,13 +294,17 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 /* An old sequence number the peer must answer (RFC 1122 4.2.2.17). */
 static void hsk_conn_send_probe(struct hsk_conn *c)
 {
+	u8 sack[HSK_MAX_SACK * HSK_OPTLEN_SACK_BLOCK];
+	unsigned int room = HSK_MAX_OPTLEN;
 	struct hsk_opts o = { };
 
 	if (c->opts & HSK_OPTI_TS) {
 		o.has = HSK_HAS_TS;
 		o.tsval = hsk_ts_now();
 		o.tsecr = c->ts_recent;
+		room -= HSK_TS_OPTLEN;
 	}
+	hsk_conn_sack_opts(c, &o, sack, room);
 	hsk_send_ack(&c->key, c->snd_una - 1, c->rcv_nxt, hsk_conn_window(c),
 		     &o);
 }

@@ -89,7 +89,7 @@ static void hsk_req_send_synack(const struct hsk_req *req)
 		.has = HSK_HAS_MSS,
 	};
 
-	if (req->flags & HSK_REQ_WS) {
+	if ((req->flags & HSK_REQ_WSCALE_MASK) != HSK_REQ_WSCALE_NONE) {
 		o.has |= HSK_HAS_WSCALE;
 		o.wscale = HSK_RCV_WSCALE;
 	}
@@ -98,6 +98,8 @@ static void hsk_req_send_synack(const struct hsk_req *req)
 		o.tsval = hsk_ts_now();
 		o.tsecr = req->ts_recent;
 	}
+	if (req->flags & HSK_REQ_SACK)
+		o.has |= HSK_HAS_SACK_PERM;
 	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o);
 }
 
@@ -180,12 +182,16 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	req->lsn = l;
 	req->iss = hsk_isn(&req->key);
 	req->mss = seg->opt.has & HSK_HAS_MSS ? seg->opt.mss : HSK_DEFAULT_MSS;
-	req->flags = 0;
+	req->flags = HSK_REQ_WSCALE_NONE;
 	req->num_timeout = 0;
 	req->ts_recent = 0;
-	if (seg->opt.has & HSK_HAS_WSCALE)
-		req->flags |= HSK_REQ_WS | seg->opt.wscale;
-	if (seg->opt.has & HSK_HAS_TS) {
+	/* What the client offers and the knobs allow, as Linux's parser. */
+	if ((seg->opt.has & HSK_HAS_WSCALE) &&
+	    READ_ONCE(hsk_knobs.window_scaling))
+		req->flags = seg->opt.wscale;
+	if ((seg->opt.has & HSK_HAS_SACK_PERM) && READ_ONCE(hsk_knobs.sack))
+		req->flags |= HSK_REQ_SACK;
+	if ((seg->opt.has & HSK_HAS_TS) && READ_ONCE(hsk_knobs.timestamps)) {
 		req->flags |= HSK_REQ_TS;
 		req->ts_recent = seg->opt.tsval;
 	}

@@ -35,8 +35,9 @@ struct hsk_req {
 };
 
 enum {
-	HSK_REQ_WSCALE_MASK = 0x0f,	/* the client's window scale */
-	HSK_REQ_WS = BIT(4),		/* window scaling on */
+	HSK_REQ_WSCALE_MASK = 0x0f,	/* the client's window scale, */
+	HSK_REQ_WSCALE_NONE = 0x0f,	/* or none: shifts stop at 14 */
+	HSK_REQ_SACK = BIT(4),		/* SACK permitted both ways */
 	HSK_REQ_TS = BIT(5),		/* timestamps on */
 	HSK_REQ_ACKED = BIT(6),		/* third ACK seen, accept queue full */
 	HSK_REQ_DEAD = BIT(7),		/* unlinked; lookups must ignore it */

@@ -17,6 +17,9 @@ struct hsk_knobs hsk_knobs = {
 	.synack_retries = 5,
 	.syn_retries = 6,
 	.fin_timeout = 60,
+	.sack = 1,
+	.window_scaling = 1,
+	.timestamps = 1,
 };
 
 static int hsk_zero;
@@ -46,6 +49,10 @@ static struct ctl_table hsk_sysctl_table[] = {
 	HSK_KNOB(synack_retries, &hsk_zero, &hsk_max_synack_retries),
 	HSK_KNOB(syn_retries, &hsk_one, &hsk_max_syn_retries),
 	HSK_KNOB(fin_timeout, &hsk_one, &hsk_max_fin_timeout),
+	/* What a SYN-ACK offers; read at the SYN and at a cookie's ACK. */
+	HSK_KNOB(sack, &hsk_zero, &hsk_one),
+	HSK_KNOB(window_scaling, &hsk_zero, &hsk_one),
+	HSK_KNOB(timestamps, &hsk_zero, &hsk_one),
 	{ }
 };
 

@@ -73,6 +73,9 @@ KNOBS = {
     "synack_retries": (5, 0, 255),
     "syn_retries": (6, 1, 127),
     "fin_timeout": (60, 1, 600),
+    "sack": (1, 0, 1),
+    "window_scaling": (1, 0, 1),
+    "timestamps": (1, 0, 1),
 }
 
 # A kernel splat in the log: the runner fails dmesg::clean on any of these.

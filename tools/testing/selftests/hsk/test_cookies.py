@@ -10,7 +10,9 @@ import subprocess
 import threading
 import time
 
-from hsklib import PEER, Counters, Kmsg, Parsed, knobs, run
+import struct
+
+from hsklib import PACKET_HOST, PEER, Counters, Kmsg, Link, Parsed, knobs, run
 import hskdev
 from test_passive import Client, Wire, connect_timeout, flag_str, tcp_opts
 
@@ -39,7 +41,9 @@ def half_open(port):
 
 
 def test_syncookies_2_linux_client_connects_statelessly():
-    with knobs(syncookies=2), hskdev.Listener(8100) as ls:
+    # Linux clients send timestamps, so window scale and SACK survive the
+    # cookie: our TSval's low 6 bits carry them ([4] SACK, [3:0] wscale).
+    with knobs(syncookies=2), hskdev.Listener(8100) as ls, Link() as link:
         c = Counters()
         s = connect_timeout(8100, 3)
         assert s, "a Linux client did not connect through a cookie"
@@ -47,16 +51,33 @@ def test_syncookies_2_linux_client_connects_statelessly():
         assert d["SyncookiesSent"] == 1 and d["SyncookiesRecv"] == 1, d
         assert d["TCPReqQFullDoCookies"] == 1 and d["PassiveOpens"] == 1, d
         assert half_open(8100) == 0
+        cport = s.getsockname()[1]
+        synacks = [raw for raw, t in link.drain()
+                   if t == PACKET_HOST and Parsed(raw).tcp and Parsed(raw).dport == cport
+                   and flag_str(Parsed(raw).flags) == "SA"]
+        assert len(synacks) == 1, "want one cookie SYN-ACK, got %d" % len(synacks)
+        o = tcp_opts(synacks[0])
+        assert "SAckOK" in o and o.get("WScale") == 7, o
+        assert o["Timestamp"][0] & 0x3F == 0x10 | 7, \
+            "TSval %#x: low bits want SACK (0x10) | wscale 7" % o["Timestamp"][0]
         fd, peer, _ = ls.accept()
-        info = hskdev.info(fd)
-        assert info["mss"] == 1460, "MSS is not the table value: %s" % info
-        assert info["snd_wscale"] == 7 and info["rcv_wscale"] == 7, \
-            "window scale lost through the cookie: %s" % info
-        assert info["options"] & 1, "timestamps lost through the cookie"
-        time.sleep(1.3)
-        assert c.delta()["TCPTimeouts"] == 0, "a cookie left a timer behind"
-        os.close(fd)
-        s.close()
+        try:
+            info = hskdev.info(fd)
+            assert info["mss"] == 1460, "MSS is not the table value: %s" % info
+            assert info["snd_wscale"] == 7 and info["rcv_wscale"] == 7, \
+                "window scale lost through the cookie: %s" % info
+            assert info["options"] & 1, "timestamps lost through the cookie"
+            assert info["options"] & 2, "SACK lost through the cookie: %s" % info
+            # The client agrees (TCP_INFO: tcpi_options, then the shifts;
+            # the ss of Debian 12 printed no "ts sack" for any socket).
+            ti = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
+            assert ti[5] & 7 == 7, "client's tcpi_options %#x: want TS|SACK|WSCALE" % ti[5]
+            assert ti[6] & 0xF == 7, "client's snd_wscale %d, want ours (7)" % (ti[6] & 0xF)
+            time.sleep(1.3)
+            assert c.delta()["TCPTimeouts"] == 0, "a cookie left a timer behind"
+        finally:
+            os.close(fd)
+            s.close()
 
 
 def test_cookie_synack_on_the_wire():
@@ -71,7 +92,8 @@ def test_cookie_synack_on_the_wire():
         assert o["MSS"] == 1460 and o["WScale"] == 7, o
         assert o["Timestamp"][1] == 5000 and o["Timestamp"][0] & 0x3F == 3, \
             "wscale 3 not encoded in the TSval's low bits: %s" % (o,)
-        assert "SAckOK" not in o, o
+        # The client offered no SACK: none offered, none in the TSval.
+        assert "SAckOK" not in o and not o["Timestamp"][0] & 0x10, o
         cl.iss = Parsed(got[0][0]).seq
         cl.send("A", cl.isn + 1, cl.iss + 1, payload=b"cookie data",
                 options=[("NOP", None), ("NOP", None),
@@ -91,6 +113,84 @@ def test_no_timestamps_no_options_but_mss():
         raw = w.replies(cl.src, cl.sport, 0.5, first=True)[0][0]
         assert flag_str(Parsed(raw).flags) == "SA"
         assert tcp_opts(raw) == {"MSS": 1460}, tcp_opts(raw)
+
+
+def sack_ts(cl):
+    return [("NOP", None), ("NOP", None), ("Timestamp", (cl.tsv, cl.tsecr))]
+
+
+def test_cookie_connection_sends_sack_blocks():
+    # A cookie connection whose client offered SACK (with timestamps):
+    # data past a hole draws an ACK with SACK blocks, byte for byte in
+    # Linux's layout, NOP NOP TS then NOP NOP SACK.
+    with knobs(syncookies=2), hskdev.Listener(8107) as ls, Wire() as w:
+        cl = Client(w, 8107)
+        sa = cl.synack()
+        o = tcp_opts(sa.raw)
+        assert "SAckOK" in o and o["Timestamp"][0] & 0x10, o
+        cl.tsv, cl.tsecr = 100001, o["Timestamp"][0]
+        snd, rcv = (cl.isn + 1) & 0xFFFFFFFF, (cl.iss + 1) & 0xFFFFFFFF
+        cl.send("A", snd, rcv, options=sack_ts(cl))
+        fd, _, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+        try:
+            assert hskdev.info(fd)["options"] & 2, hskdev.info(fd)
+            cl.tsv += 1
+            cl.send("PA", snd + 1000, rcv, payload=b"x" * 500, options=sack_ts(cl))
+            r = cl.one()
+            assert flag_str(r.flags) == "A" and r.ack == snd, r
+            opt = r.raw[r.ihl + 20:r.ihl + r.doff]
+            assert opt[:4] == b"\x01\x01\x08\x0a", opt.hex()
+            assert opt[12:] == b"\x01\x01\x05\x0a" + struct.pack(
+                "!II", (snd + 1000) & 0xFFFFFFFF, (snd + 1500) & 0xFFFFFFFF), \
+                "SACK option %s" % opt[12:].hex()
+        finally:
+            os.close(fd)
+
+
+def test_sack_knob_off():
+    # net.hsk.sack=0: no SACK_PERM in a SYN-ACK (with or without cookies),
+    # no SACK bit in a cookie's TSval; and a cookie ACK whose TSecr claims
+    # SACK (sent while the knob was on, or forged) is refused with RST.
+    with knobs(sack=0), hskdev.Listener(8108), Wire() as w:
+        o = tcp_opts(Client(w, 8108).synack().raw)
+        assert "SAckOK" not in o and "WScale" in o and "Timestamp" in o, o
+        with knobs(syncookies=2):
+            o = tcp_opts(Client(w, 8108).synack().raw)
+            assert "SAckOK" not in o and o["Timestamp"][0] & 0x3F == 7, o
+            # The same cookie, its TSecr forged to claim SACK.
+            cl = Client(w, 8108)
+            sa = cl.synack()
+            tsv = tcp_opts(sa.raw)["Timestamp"][0]
+            c = Counters()
+            cl.send("A", cl.isn + 1, cl.iss + 1,
+                    options=[("NOP", None), ("NOP", None), ("Timestamp", (100001, tsv | 0x10))])
+            got = cl.replies(0.5)
+            assert [flag_str(r.flags) for r in got] == ["R"], got
+            d = c.delta()
+            assert d["SyncookiesFailed"] == 1 and d["PassiveOpens"] == 0, d
+    # A cookie with SACK given while the knob was on, back after it went off.
+    with knobs(syncookies=2), hskdev.Listener(8109) as ls, Wire() as w:
+        cl = Client(w, 8109)
+        sa = cl.synack()
+        tsv = tcp_opts(sa.raw)["Timestamp"][0]
+        assert tsv & 0x10, tsv
+        ack = [("NOP", None), ("NOP", None), ("Timestamp", (100001, tsv))]
+        with knobs(sack=0):
+            c = Counters()
+            cl.send("A", cl.isn + 1, cl.iss + 1, options=ack)
+            got = cl.replies(0.5)
+            assert [flag_str(r.flags) for r in got] == ["R"], got
+            assert got[0].seq == (cl.iss + 1) & 0xFFFFFFFF, got
+            d = c.delta()
+            assert d["SyncookiesFailed"] == 1 and d["SyncookiesRecv"] == 0, d
+        # The knob back on: the same ACK is a good cookie.
+        cl.send("A", cl.isn + 1, cl.iss + 1, options=ack)
+        assert not cl.replies(0.3)
+        held = ls.accept_all()
+        assert len(held) == 1, held
+        assert hskdev.info(held[0][0])["options"] & 2
+        for fd, _, _ in held:
+            os.close(fd)
 
 
 @slow

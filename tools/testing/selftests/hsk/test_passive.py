@@ -198,7 +198,12 @@ def test_200_linux_clients_accepted_with_exact_handshakes():
         assert ao.get("MSS") == 1460, ao
         assert ao.get("WScale") == 7 and "WScale" in so, ao
         assert ao["Timestamp"][1] == so["Timestamp"][0], (so, ao)
-        assert "SAckOK" not in ao, "hsk offers no SACK yet: %s" % ao
+        # SACK permitted exactly when the client offered it (Linux does).
+        assert "SAckOK" in so, "the Linux client offered no SACK: %s" % so
+        assert "SAckOK" in ao, "SACK offered by the client, not by hsk: %s" % ao
+        # Linux's layout: MSS, SACK_PERM folded in front of TS, NOP WS.
+        assert bytes(araw[sa.ihl + 20:sa.ihl + sa.doff]).hex()[:16] == \
+            "020405b40402080a", "SYN-ACK option layout: %s" % araw[sa.ihl + 20:sa.ihl + sa.doff]
         assert ack.seq == (syn.seq + 1) & 0xFFFFFFFF and \
             ack.ack == (sa.seq + 1) & 0xFFFFFFFF, (syn, sa, ack)
         isses.add(sa.seq)
@@ -206,6 +211,40 @@ def test_200_linux_clients_accepted_with_exact_handshakes():
     d = c.delta()
     assert d["PassiveOpens"] == 200, d["PassiveOpens"]
     assert d["ListenOverflows"] == 0 and d["ListenDrops"] == 0, d
+
+
+def synack_opts_hex(r):
+    """A SYN-ACK's option bytes as hex, the TS values masked as "T"."""
+    o = bytearray(r.raw[r.ihl + 20:r.ihl + r.doff])
+    i = o.find(b"\x08\x0a")
+    h = o.hex()
+    if i >= 0:
+        h = h[:2 * i + 4] + "T" * 16 + h[2 * i + 20:]
+    return h
+
+
+def test_synack_offers_what_the_client_and_the_knobs_allow():
+    # Byte for byte as Linux's tcp_options_write: SACK_PERM takes the NOP
+    # NOP in front of TS, or comes as NOP NOP SACK_PERM without TS; a
+    # feature whose net.hsk knob is off is not offered.
+    full = Client.OPTS
+    cases = [
+        ({}, full, "020405b4" "0402080a" + "T" * 16 + "01030307"),
+        ({}, [("MSS", 1460), ("SAckOK", b"")], "020405b4" "01010402"),
+        ({}, [("MSS", 1460), ("NOP", None), ("WScale", 2)], "020405b4" "01030307"),
+        ({}, [("MSS", 1460), ("NOP", None), ("NOP", None), ("Timestamp", (1, 0))],
+         "020405b4" "0101080a" + "T" * 16),
+        ({"sack": 0}, full, "020405b4" "0101080a" + "T" * 16 + "01030307"),
+        ({"window_scaling": 0}, full, "020405b4" "0402080a" + "T" * 16),
+        ({"timestamps": 0}, full, "020405b4" "01010402" "01030307"),
+        ({"sack": 0, "window_scaling": 0, "timestamps": 0}, full, "020405b4"),
+    ]
+    for kn, opts, want in cases:
+        with knobs(**kn), hskdev.Listener(8030), Wire() as w:
+            r = Client(w, 8030, options=opts).synack()
+            got = synack_opts_hex(r)
+            assert got == want, "knobs %s, client %s: SYN-ACK options %s, want %s" % (
+                kn, opts, got, want)
 
 
 def test_never_accepting_backlog_4_holds_5_then_overflows():

@@ -14,7 +14,7 @@ from hsklib import KNOBS, get_knob, saved_knobs, set_knob
 
 
 def test_knob_set():
-    """Exactly the seven knobs, each a root-writable, world-readable file."""
+    """Exactly the ten knobs, each a root-writable, world-readable file."""
     names = sorted(os.listdir(hsklib.SYSCTL_DIR))
     assert names == sorted(KNOBS), "net.hsk has %s, want %s" % (names, sorted(KNOBS))
     for n in names:
@@ -109,6 +109,18 @@ def test_syn_retries():
 
 def test_fin_timeout():
     check_knob("fin_timeout")
+
+
+def test_sack():
+    check_knob("sack")
+
+
+def test_window_scaling():
+    check_knob("window_scaling")
+
+
+def test_timestamps():
+    check_knob("timestamps")
 
 
 def test_restore_helper():
