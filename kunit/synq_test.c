@@ -1319,6 +1319,35 @@ static void hsk_synq_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_young(l), 0U);
 }
 
+/*
+ * Through hsk_input(), the device's path: the SYN-ACK is written over the
+ * SYN and answers it as the built one does (the builder's cases compare
+ * the bytes); so is the RST to a closed port.
+ */
+static void hsk_syn_reply_in_place(struct kunit *test)
+{
+	struct hsk_listener *l = hsk_t_listen(test, 8074, 16);
+	struct hsk_t_seg s;
+	struct hsk_req req;
+	struct hsk_seg sa;
+
+	hsk_t_syn(&s, 40740, 8074);
+	hsk_t_input(test, &s);
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa);
+	KUNIT_EXPECT_EQ(test, sa.seq, req.iss);
+	KUNIT_EXPECT_EQ(test, sa.ack_seq, s.seq + 1);
+	KUNIT_EXPECT_EQ(test, sa.window, 65535);
+	KUNIT_EXPECT_EQ(test, sa.opt.mss, 1460);
+	KUNIT_EXPECT_EQ(test, sa.opt.tsecr, s.tsval);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+
+	hsk_t_syn(&s, 40741, 8075);
+	hsk_t_input(test, &s);
+	hsk_t_expect_one(test, &s, HSK_TH_RST | HSK_TH_ACK, &sa);
+	KUNIT_EXPECT_EQ(test, sa.ack_seq, s.seq + 1);
+}
+
 static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_size),
 	KUNIT_CASE(hsk_synq_schedule),
@@ -1360,6 +1389,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_dead_freed_by_timer),
 	KUNIT_CASE(hsk_req_rearm_keeps_order),
 	KUNIT_CASE(hsk_synq_budget),
+	KUNIT_CASE(hsk_syn_reply_in_place),
 	{}
 };
 

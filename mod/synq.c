@@ -83,7 +83,9 @@ static u32 hsk_isn(const struct hsk_tuple *t)
 	return hash + (u32)(ktime_get_ns() >> 6);
 }
 
-static void hsk_req_send_synack(const struct hsk_req *req)
+/* @syn: the SYN being answered, whose skb the SYN-ACK may take, or NULL. */
+static void hsk_req_send_synack(const struct hsk_req *req,
+				const struct hsk_seg *syn)
 {
 	struct hsk_opts o = {
 		.mss = hsk_local_mss(),
@@ -102,7 +104,7 @@ static void hsk_req_send_synack(const struct hsk_req *req)
 		o.tsval = hsk_ts_now();
 		o.tsecr = READ_ONCE(req->ts_recent);
 	}
-	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o);
+	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o, syn);
 }
 
 static unsigned int hsk_tq_level(unsigned int num_timeout)
@@ -275,7 +277,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	l->young++;
 	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
 	hsk_req_arm(l, req, now);
-	hsk_req_send_synack(req);
+	hsk_req_send_synack(req, seg);
 	spin_unlock(&l->lock);
 }
 
@@ -354,7 +356,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 	if (seg->seq == req->irs && !paws_reject &&
 	    (flags & (HSK_TH_RST | HSK_TH_SYN | HSK_TH_ACK)) == HSK_TH_SYN) {
 		hsk_req_rearm(l, req, now);
-		hsk_req_send_synack(req);
+		hsk_req_send_synack(req, seg);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 		goto out;
@@ -492,7 +494,7 @@ unlock:
 	 * fields stay readable (see above). A late SYN-ACK is harmless.
 	 */
 	for (req = resend.head; req; req = req->tnext) {
-		hsk_req_send_synack(req);
+		hsk_req_send_synack(req, NULL);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 	}
