@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the closed-port RST rules of RFC 793 and the segment builder
- * (included by mod/output.c).
+ * KUnit: the closed-port RST rules of RFC 793, the segment builder and
+ * replies written over the segment they answer (included by mod/output.c).
  */
 
 #include <kunit/test.h>
@@ -247,6 +247,186 @@ static void hsk_send_reset_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_OutSegs), segs + 1);
 }
 
+/* A 60-byte SYN as Linux sends it, parsed, its skb offered for a reply. */
+static struct sk_buff *hsk_t_linux_syn(struct kunit *test, struct hsk_seg *s,
+				       struct sk_buff **slot)
+{
+	static const u8 opts[] = {
+		2, 4, 0x05, 0xb4,			/* MSS 1460 */
+		4, 2, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0, 0,	/* SACK_PERM, TS */
+		1, 3, 3, 7,				/* NOP, WS 7 */
+	};
+	const struct hsk_reply r = {
+		.saddr = cpu_to_be32(0xc6120007),
+		.daddr = cpu_to_be32(0x0a4d0002),
+		.sport = htons(40000),
+		.dport = htons(80),
+		.seq = 0xfffffff0,
+		.window = 64240,
+		.flags = HSK_TH_SYN,
+	};
+	struct sk_buff *skb = hsk_build_segment(&r, opts, sizeof(opts));
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, skb->len, 60U);
+	skb->ip_summed = CHECKSUM_NONE;
+	KUNIT_ASSERT_EQ(test, HSK_MIB_InSegs, hsk_parse(skb, s));
+	*slot = skb;
+	s->skbp = slot;
+	return skb;
+}
+
+/* The SYN-ACK hsk sends to a Linux SYN: MSS, NOP NOP TS, NOP WS. */
+static void hsk_t_synack_of(const struct hsk_seg *syn, struct hsk_reply *r,
+			    u8 *opts, unsigned int *optlen)
+{
+	const struct hsk_opts o = {
+		.mss = 1460, .wscale = 7, .tsval = 0x55667788,
+		.tsecr = syn->opt.tsval,
+		.has = HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_WSCALE,
+	};
+
+	r->saddr = syn->daddr;
+	r->daddr = syn->saddr;
+	r->sport = syn->dport;
+	r->dport = syn->sport;
+	r->seq = 0x01020304;
+	r->ack_seq = syn->seq + 1;
+	r->window = HSK_SYNACK_WINDOW;
+	r->flags = HSK_TH_SYN | HSK_TH_ACK;
+	*optlen = hsk_write_options(opts, &o);
+}
+
+static void hsk_t_expect_same(struct kunit *test, const struct sk_buff *a,
+			      const struct sk_buff *b)
+{
+	KUNIT_ASSERT_EQ(test, a->len, b->len);
+	KUNIT_EXPECT_EQ(test, memcmp(a->data, b->data, a->len), 0);
+	KUNIT_EXPECT_EQ(test, skb_network_offset(a), skb_network_offset(b));
+	KUNIT_EXPECT_EQ(test, skb_transport_offset(a),
+			skb_transport_offset(b));
+	KUNIT_EXPECT_EQ(test, a->protocol, b->protocol);
+	KUNIT_EXPECT_EQ(test, (int)a->ip_summed, (int)b->ip_summed);
+	KUNIT_EXPECT_NULL(test, a->sk);
+	KUNIT_EXPECT_NULL(test, skb_dst(a));
+	KUNIT_EXPECT_EQ(test, a->mark, 0U);
+	KUNIT_EXPECT_EQ(test, (long long)a->tstamp, 0LL);
+}
+
+/*
+ * A SYN-ACK written over the SYN is byte for byte the one built anew:
+ * addresses, ports, seq, ack, flags, window, options, both checksums.
+ */
+static void hsk_reply_in_place_synack(struct kunit *test)
+{
+	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
+	struct sk_buff *syn, *slot, *fresh, *inplace;
+	unsigned int optlen;
+	struct hsk_reply r;
+	struct hsk_seg s, back;
+
+	syn = hsk_t_linux_syn(test, &s, &slot);
+	syn->mark = 7;
+	syn->tstamp = 12345;
+	hsk_t_synack_of(&s, &r, opts, &optlen);
+	KUNIT_EXPECT_EQ(test, optlen, 20U);
+
+	fresh = hsk_make_reply(&r, opts, optlen, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	KUNIT_EXPECT_PTR_EQ(test, slot, syn);	/* not offered: not taken */
+	inplace = hsk_make_reply(&r, opts, optlen, &s);
+	KUNIT_EXPECT_PTR_EQ(test, inplace, syn);
+	KUNIT_EXPECT_NULL(test, slot);
+	hsk_t_expect_same(test, inplace, fresh);
+
+	inplace->ip_summed = CHECKSUM_NONE;	/* so parse checks both sums */
+	KUNIT_ASSERT_EQ(test, HSK_MIB_InSegs, hsk_parse(inplace, &back));
+	KUNIT_EXPECT_EQ(test, back.flags, HSK_TH_SYN | HSK_TH_ACK);
+	KUNIT_EXPECT_EQ(test, back.seq, 0x01020304U);
+	KUNIT_EXPECT_EQ(test, back.ack_seq, 0xfffffff1U);
+	KUNIT_EXPECT_EQ(test, back.opt.tsecr, 0x1234U);
+	KUNIT_EXPECT_EQ(test, back.opt.has,
+			HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_WSCALE);
+	kfree_skb(fresh);
+	kfree_skb(inplace);
+}
+
+/* A RST (40 bytes) over a 60-byte SYN: trimmed, the same as built anew. */
+static void hsk_reply_in_place_rst(struct kunit *test)
+{
+	struct sk_buff *syn, *slot, *fresh, *inplace;
+	struct hsk_reply r;
+	struct hsk_seg s;
+
+	syn = hsk_t_linux_syn(test, &s, &slot);
+	hsk_reset_reply(&s, &r);
+	fresh = hsk_make_reply(&r, NULL, 0, NULL);
+	inplace = hsk_make_reply(&r, NULL, 0, &s);
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	KUNIT_EXPECT_PTR_EQ(test, inplace, syn);
+	KUNIT_EXPECT_EQ(test, inplace->len, 40U);
+	hsk_t_expect_same(test, inplace, fresh);
+	kfree_skb(fresh);
+	kfree_skb(inplace);
+}
+
+/*
+ * A clone (as a tap on hsk0 makes) is unshared first and still answered
+ * in place, leaving the other clone's bytes alone; a shared skb is not
+ * written at all.
+ */
+static void hsk_reply_in_place_clone_shared(struct kunit *test)
+{
+	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
+	struct sk_buff *syn, *slot, *tap, *reply;
+	unsigned int optlen;
+	struct hsk_reply r;
+	struct hsk_seg s;
+	u8 copy[60];
+
+	syn = hsk_t_linux_syn(test, &s, &slot);
+	memcpy(copy, syn->data, 60);
+	tap = skb_clone(syn, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tap);
+	hsk_t_synack_of(&s, &r, opts, &optlen);
+	reply = hsk_make_reply(&r, opts, optlen, &s);
+	KUNIT_EXPECT_PTR_EQ(test, reply, syn);
+	KUNIT_EXPECT_FALSE(test, skb_cloned(reply));
+	KUNIT_EXPECT_EQ(test, memcmp(tap->data, copy, 60), 0);
+	kfree_skb(tap);
+	kfree_skb(reply);
+
+	syn = hsk_t_linux_syn(test, &s, &slot);
+	skb_get(syn);
+	reply = hsk_make_reply(&r, opts, optlen, &s);
+	KUNIT_EXPECT_PTR_NE(test, reply, syn);
+	KUNIT_EXPECT_PTR_EQ(test, slot, syn);
+	kfree_skb(reply);
+	kfree_skb(syn);
+	kfree_skb(syn);
+}
+
+/* hsk_send_reset() offered the skb: it takes it, and counts as ever. */
+static void hsk_send_reset_in_place(struct kunit *test)
+{
+	unsigned long rsts = hsk_stat_read(HSK_MIB_OutRsts);
+	struct sk_buff *syn, *slot, *got;
+	struct sk_buff_head cap;
+	struct hsk_seg s;
+
+	skb_queue_head_init(&cap);
+	syn = hsk_t_linux_syn(test, &s, &slot);
+	hsk_test_capture = &cap;
+	hsk_send_reset(&s);
+	hsk_test_capture = NULL;
+	got = skb_dequeue(&cap);
+	KUNIT_EXPECT_PTR_EQ(test, got, syn);
+	KUNIT_EXPECT_NULL(test, slot);
+	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_OutRsts), rsts + 1);
+	kfree_skb(got);
+	skb_queue_purge(&cap);
+}
+
 static struct kunit_case hsk_output_cases[] = {
 	KUNIT_CASE(hsk_rst_to_syn),
 	KUNIT_CASE(hsk_rst_without_ack_counts_everything),
@@ -256,6 +436,10 @@ static struct kunit_case hsk_output_cases[] = {
 	KUNIT_CASE(hsk_send_reset_counts),
 	KUNIT_CASE(hsk_synack_option_bytes),
 	KUNIT_CASE(hsk_sack_option_bytes),
+	KUNIT_CASE(hsk_reply_in_place_synack),
+	KUNIT_CASE(hsk_reply_in_place_rst),
+	KUNIT_CASE(hsk_reply_in_place_clone_shared),
+	KUNIT_CASE(hsk_send_reset_in_place),
 	{}
 };
 

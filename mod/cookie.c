@@ -171,7 +171,7 @@ void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg)
 			o.has |= HSK_HAS_SACK_PERM;
 	}
 	hsk_inc(HSK_MIB_SyncookiesSent);
-	hsk_send_synack(&t, iss, seg->seq + 1, &o);
+	hsk_send_synack(&t, iss, seg->seq + 1, &o, seg);
 }
 
 /*

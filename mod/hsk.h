@@ -51,6 +51,11 @@ struct hsk_seg {
 	u16 doff;		/* TCP header bytes */
 	u8 flags;		/* HSK_TH_* */
 	struct hsk_opts opt;
+	/*
+	 * The caller's pointer to the skb, which a reply may take over and
+	 * NULL (output.c: hsk_reuse_skb); NULL where no reply may take it.
+	 */
+	struct sk_buff **skbp;
 };
 
 /* net.hsk.*: written by sysctl, read with READ_ONCE where they matter. */
@@ -104,7 +109,7 @@ void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 void hsk_send_reset(const struct hsk_seg *seg);
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
-		     const struct hsk_opts *o);
+		     const struct hsk_opts *o, const struct hsk_seg *syn);
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o);
 u16 hsk_local_mss(void);

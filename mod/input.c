@@ -177,6 +177,7 @@ enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
 	seg->doff = doff;
 	seg->end_seq = seg->seq + seg->len + !!(seg->flags & HSK_TH_SYN) +
 		       !!(seg->flags & HSK_TH_FIN);
+	seg->skbp = NULL;
 	skb_set_network_header(skb, 0);
 	skb_set_transport_header(skb, ihl);
 	return HSK_MIB_InSegs;
@@ -215,8 +216,9 @@ out:
 }
 
 /*
- * Consumes @skb, a packet the host sent into hsk0. Returns false if it was
- * dropped as malformed, so the device can count it.
+ * Consumes @skb, a packet the host sent into hsk0: the reply to it may be
+ * written over it (hsk_reuse_skb), else it is freed here. Returns false if
+ * it was dropped as malformed, so the device can count it.
  */
 bool hsk_input(struct sk_buff *skb)
 {
@@ -243,8 +245,10 @@ bool hsk_input(struct sk_buff *skb)
 		return false;
 	}
 	hsk_inc(HSK_MIB_InSegs);
+	/* Whatever takes @skb for a reply does so as its last use of it. */
+	seg.skbp = &skb;
 	hsk_dispatch(skb, &seg);
-	consume_skb(skb);
+	consume_skb(skb);	/* NULL if a reply took it */
 	return true;
 }
 

@@ -39,6 +39,14 @@ struct hsk_listener *hsk_listener_lookup(__be32 addr, __be16 port)
 	return rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
 }
 
+/* The listener bound to exactly @addr (0: the wildcard), under RCU. */
+struct hsk_listener *hsk_listener_lookup_exact(__be32 addr, __be16 port)
+{
+	struct hsk_lkey key = { .addr = addr, .port = port };
+
+	return rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
+}
+
 /*
  * B of DESIGN §3: min(backlog, somaxconn), a negative backlog meaning
  * somaxconn. somaxconn is read now, so a change applies to the next SYN.
@@ -107,7 +115,7 @@ int hsk_listener_create(__be32 addr, __be16 port, int backlog,
 	spin_lock_init(&l->lock);
 	INIT_LIST_HEAD(&l->acceptq);
 	for (i = 0; i < HSK_TQ_LEVELS; i++)
-		INIT_LIST_HEAD(&l->tq[i]);
+		l->tq[i].tailp = &l->tq[i].head;
 	timer_setup(&l->timer, hsk_listener_timer, 0);
 	init_waitqueue_head(&l->wait);
 
@@ -122,15 +130,16 @@ int hsk_listener_create(__be32 addr, __be16 port, int backlog,
 }
 
 /*
- * Unhashes @l, then resets and frees its half-open entries and the
- * connections nobody accepted. Segments already past the lookup see dead
- * under the lock and treat the port as closed.
+ * Marks @l dead, resets and frees its half-open entries, unhashes it, then
+ * aborts the connections nobody accepted. Segments already past the lookup
+ * see dead under the lock and treat the port as closed. The entries go
+ * before the listener leaves the table: an entry has no listener pointer,
+ * and is found again by its key, which no new listener can take while an
+ * entry of this one is alive.
  */
 void hsk_listener_close(struct hsk_listener *l)
 {
 	struct hsk_conn *c;
-
-	rhashtable_remove_fast(&hsk_listeners, &l->node, hsk_listener_params);
 
 	spin_lock_bh(&l->lock);
 	l->dead = true;
@@ -138,6 +147,7 @@ void hsk_listener_close(struct hsk_listener *l)
 	timer_shutdown_sync(&l->timer);
 
 	hsk_synq_flush(l);
+	rhashtable_remove_fast(&hsk_listeners, &l->node, hsk_listener_params);
 	while ((c = hsk_acceptq_pop(l))) {
 		hsk_conn_abort(c);
 		hsk_conn_put(c);

@@ -17,6 +17,14 @@
  */
 #define HSK_TQ_LEVELS	8
 
+struct hsk_req;
+
+/* A FIFO of half-open entries linked through their tnext. */
+struct hsk_tq {
+	struct hsk_req *head;
+	struct hsk_req **tailp;		/* &head when empty */
+};
+
 struct hsk_lkey {
 	__be32 addr;		/* 0: any address */
 	__be16 port;
@@ -37,7 +45,7 @@ struct hsk_listener {
 	bool synflood_warned;
 	struct list_head acceptq;	/* struct hsk_conn, oldest first */
 	unsigned int acceptq_len;	/* read locklessly with READ_ONCE */
-	struct list_head tq[HSK_TQ_LEVELS];	/* struct hsk_req */
+	struct hsk_tq tq[HSK_TQ_LEVELS];	/* entries, also DEAD ones */
 	unsigned int qlen;		/* half-open entries */
 	unsigned int young;		/* of which never timed out */
 	struct timer_list timer;	/* the earliest head of tq[] */
@@ -55,6 +63,7 @@ struct hsk_conn;
 int hsk_listeners_init(void);
 void hsk_listeners_exit(void);
 struct hsk_listener *hsk_listener_lookup(__be32 addr, __be16 port);
+struct hsk_listener *hsk_listener_lookup_exact(__be32 addr, __be16 port);
 int hsk_listener_create(__be32 addr, __be16 port, int backlog,
 			struct hsk_listener **out);
 void hsk_listener_close(struct hsk_listener *l);

@@ -120,7 +120,10 @@ static int hsk_nl_fill_req(struct sk_buff *skb, struct netlink_callback *cb,
 	struct hsk_req *req = obj;
 	void *hdr = hsk_nl_put_hdr(skb, cb);
 	unsigned long now = jiffies;
-	u32 expires = READ_ONCE(req->expires);
+	/* data_race: racy, as ss is; a DEAD entry's may be an rcu_head. */
+	u32 expires = data_race((u32)req->expires);
+	/* data_race: as expires. */
+	u32 retrans = data_race((u32)req->num_timeout);
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -130,8 +133,9 @@ static int hsk_nl_fill_req(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_RECV_Q, 0) ||
 	    nla_put_u32(skb, HSK_A_SEND_Q, 0) ||
 	    nla_put_u32(skb, HSK_A_TIMER_MS,
-			hsk_nl_ms_until(now + (s32)(expires - (u32)now))) ||
-	    nla_put_u32(skb, HSK_A_RETRANS, READ_ONCE(req->num_timeout)))
+			hsk_nl_ms_until(now + sign_extend32(expires - (u32)now,
+							    23))) ||
+	    nla_put_u32(skb, HSK_A_RETRANS, retrans))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Segments hsk sends: built whole (IPv4 + TCP + options), checksummed in
- * software, and handed to the host stack as if received on hsk0.
+ * Segments hsk sends: built whole (IPv4 + TCP + options), in a new skb or
+ * over the one being answered, checksummed in software, and handed to the
+ * host stack as if received on hsk0.
  */
 
 #include "compat.h"
@@ -39,36 +40,16 @@ void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r)
 }
 
 /*
- * Builds one segment with @optlen bytes of options (a multiple of 4). The
- * headroom lets the host forward it out of an Ethernet device unchanged.
+ * Puts the TCP header (with @optlen bytes of options, a multiple of 4) and
+ * the IPv4 header in front of @skb's payload, if any, and checksums both.
  */
-struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
-				  unsigned int optlen)
-{
-	return hsk_build_data(r, opts, optlen, NULL);
-}
-
-/* As hsk_build_segment, with the bytes of @data (may be NULL) as payload. */
-struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
-			       unsigned int optlen, const struct sk_buff *data)
+static void hsk_push_headers(struct sk_buff *skb, const struct hsk_reply *r,
+			     const u8 *opts, unsigned int optlen)
 {
 	unsigned int hlen = HSK_TCP_HLEN + optlen;
-	unsigned int dlen = data ? data->len : 0;
-	unsigned int tcplen = hlen + dlen;
-	struct sk_buff *skb;
+	unsigned int tcplen = hlen + skb->len;
 	struct tcphdr *th;
 	struct iphdr *iph;
-
-	if (WARN_ON_ONCE(optlen & 3 || hlen > HSK_TCP_MAX_HLEN))
-		return NULL;
-	skb = alloc_skb(MAX_TCP_HEADER + tcplen, GFP_ATOMIC);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, MAX_TCP_HEADER);
-	if (dlen && skb_copy_bits(data, 0, skb_put(skb, dlen), dlen)) {
-		kfree_skb(skb);
-		return NULL;
-	}
 
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
@@ -87,6 +68,8 @@ struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
 
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
+	/* No link-layer header on hsk0, as tun sets it for an L3 device. */
+	skb_reset_mac_header(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
 	iph->tos = 0;
@@ -102,6 +85,95 @@ struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
 
 	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
+}
+
+/*
+ * Builds one segment with @optlen bytes of options (a multiple of 4). The
+ * headroom lets the host forward it out of an Ethernet device unchanged.
+ */
+struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
+				  unsigned int optlen)
+{
+	return hsk_build_data(r, opts, optlen, NULL);
+}
+
+/* As hsk_build_segment, with the bytes of @data (may be NULL) as payload. */
+struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
+			       unsigned int optlen, const struct sk_buff *data)
+{
+	unsigned int hlen = HSK_TCP_HLEN + optlen;
+	unsigned int dlen = data ? data->len : 0;
+	struct sk_buff *skb;
+
+	if (WARN_ON_ONCE(optlen & 3 || hlen > HSK_TCP_MAX_HLEN))
+		return NULL;
+	skb = alloc_skb(MAX_TCP_HEADER + hlen + dlen, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	if (dlen && skb_copy_bits(data, 0, skb_put(skb, dlen), dlen)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	hsk_push_headers(skb, r, opts, optlen);
+	return skb;
+}
+
+/*
+ * Reply in place: the skb of @seg, the segment being answered, emptied
+ * and ready for hsk_push_headers() to write a @len-byte reply over it, or
+ * NULL (nobody offered it, someone else holds it, it is paged or too
+ * small): the caller allocates instead. A SYN from Linux is 60 bytes and
+ * so is hsk's SYN-ACK, so the reply to a SYN costs no allocation, no
+ * zeroing and no free. The skb must look freshly received on hsk0 as a
+ * new one would: no socket, route, conntrack, mark, time, hash or
+ * control block of its former life.
+ */
+static struct sk_buff *hsk_reuse_skb(const struct hsk_seg *seg,
+				     unsigned int len)
+{
+	struct sk_buff *skb;
+
+	if (!seg || !seg->skbp || !*seg->skbp)
+		return NULL;
+	skb = *seg->skbp;
+	if (skb_shared(skb) || skb_is_nonlinear(skb) || skb_is_gso(skb))
+		return NULL;
+	/* A clone (a tap on hsk0, Linux's own SYN) gets a private head. */
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return NULL;
+	if (skb->len < len && skb_tailroom(skb) < len - skb->len)
+		return NULL;
+	*seg->skbp = NULL;
+
+	skb_orphan(skb);
+	skb_scrub_packet(skb, true);
+	/* The scrub keeps a monotonic delivery time; a new skb has none. */
+	skb_set_delivery_time(skb, 0, 0);
+	skb->priority = 0;
+	skb_clear_hash(skb);
+	__vlan_hwaccel_clear_tag(skb);
+	skb_reset_redirect(skb);
+	skb->encapsulation = 0;
+	skb->csum_level = 0;
+	memset(skb->cb, 0, sizeof(skb->cb));
+
+	__skb_trim(skb, 0);
+	skb_reserve(skb, len);
+	return skb;
+}
+
+/* The reply @r, over @seg's skb if it can be, else in a new one. */
+static struct sk_buff *hsk_make_reply(const struct hsk_reply *r,
+				      const u8 *opts, unsigned int optlen,
+				      const struct hsk_seg *seg)
+{
+	struct sk_buff *skb;
+
+	skb = hsk_reuse_skb(seg, HSK_IP_HLEN + HSK_TCP_HLEN + optlen);
+	if (!skb)
+		return hsk_build_segment(r, opts, optlen);
+	hsk_push_headers(skb, r, opts, optlen);
 	return skb;
 }
 
@@ -130,7 +202,7 @@ void hsk_send_reset(const struct hsk_seg *seg)
 	struct sk_buff *skb;
 
 	hsk_reset_reply(seg, &r);
-	skb = hsk_build_segment(&r, NULL, 0);
+	skb = hsk_make_reply(&r, NULL, 0, seg);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
 		return;
@@ -223,8 +295,10 @@ unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
 	return p - start;
 }
 
+/* @seg: the segment being answered, whose skb may carry it, or NULL. */
 static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
-			  u8 flags, u16 window, const struct hsk_opts *o)
+			  u8 flags, u16 window, const struct hsk_opts *o,
+			  const struct hsk_seg *seg)
 {
 	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
 	struct hsk_reply r;
@@ -232,7 +306,7 @@ static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 
 	hsk_reply_init(&r, t, seq, ack, flags, window);
 
-	skb = hsk_build_segment(&r, opts, hsk_write_options(opts, o));
+	skb = hsk_make_reply(&r, opts, hsk_write_options(opts, o), seg);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
 		return;
@@ -240,17 +314,18 @@ static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 	hsk_send(skb, false);
 }
 
+/* @syn: the SYN answered, whose skb may carry the SYN-ACK, or NULL. */
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
-		     const struct hsk_opts *o)
+		     const struct hsk_opts *o, const struct hsk_seg *syn)
 {
 	hsk_send_opts(t, iss, ack, HSK_TH_SYN | HSK_TH_ACK, HSK_SYNACK_WINDOW,
-		      o);
+		      o, syn);
 }
 
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o)
 {
-	hsk_send_opts(t, seq, ack, HSK_TH_ACK, window, o);
+	hsk_send_opts(t, seq, ack, HSK_TH_ACK, window, o, NULL);
 }
 
 /* A segment of connection @t carrying the bytes of @data. */

@@ -7,8 +7,9 @@
  *
  * Locking: hsk_reqs is looked up under RCU. Everything else about an entry
  * (its timer queue link, its flags, the listener's qlen and young) changes
- * under its listener's lock; an entry is unlinked and marked DEAD under that
- * lock, and freed after an RCU grace period.
+ * under its listener's lock. An entry dies (DEAD, out of hsk_reqs) under
+ * that lock but stays on its timer queue, which is singly linked: the
+ * timer frees it when it gets there, after an RCU grace period.
  */
 
 #include "conn.h"
@@ -82,25 +83,30 @@ static u32 hsk_isn(const struct hsk_tuple *t)
 	return hash + (u32)(ktime_get_ns() >> 6);
 }
 
-static void hsk_req_send_synack(const struct hsk_req *req)
+/* @syn: the SYN being answered, whose skb the SYN-ACK may take, or NULL. */
+static void hsk_req_send_synack(const struct hsk_req *req,
+				const struct hsk_seg *syn)
 {
 	struct hsk_opts o = {
 		.mss = hsk_local_mss(),
 		.has = HSK_HAS_MSS,
 	};
 
-	if ((req->flags & HSK_REQ_WSCALE_MASK) != HSK_REQ_WSCALE_NONE) {
+	/* READ_ONCE: hsk_synq_run() sends unlocked. */
+	u8 flags = READ_ONCE(req->flags);
+
+	if ((flags & HSK_REQ_WSCALE_MASK) != HSK_REQ_WSCALE_NONE) {
 		o.has |= HSK_HAS_WSCALE;
 		o.wscale = HSK_RCV_WSCALE;
 	}
-	if (req->flags & HSK_REQ_TS) {
+	if (flags & HSK_REQ_TS) {
 		o.has |= HSK_HAS_TS;
 		o.tsval = hsk_ts_now();
-		o.tsecr = req->ts_recent;
+		o.tsecr = READ_ONCE(req->ts_recent);
 	}
-	if (req->flags & HSK_REQ_SACK)
+	if (flags & HSK_REQ_SACK)
 		o.has |= HSK_HAS_SACK_PERM;
-	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o);
+	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o, syn);
 }
 
 static unsigned int hsk_tq_level(unsigned int num_timeout)
@@ -108,7 +114,30 @@ static unsigned int hsk_tq_level(unsigned int num_timeout)
 	return min_t(unsigned int, num_timeout, HSK_TQ_LEVELS - 1);
 }
 
-/* (Re)queues @req to fire at now + its current timeout. */
+/* Jiffies from @now until @req is due, negative once late. */
+static long hsk_req_due_in(const struct hsk_req *req, unsigned long now)
+{
+	return sign_extend32(req->expires - (u32)now, 23);
+}
+
+static void hsk_tq_push(struct hsk_tq *q, struct hsk_req *req)
+{
+	req->tnext = NULL;
+	*q->tailp = req;
+	q->tailp = &req->tnext;
+}
+
+static struct hsk_req *hsk_tq_pop(struct hsk_tq *q)
+{
+	struct hsk_req *req = q->head;
+
+	q->head = req->tnext;
+	if (!q->head)
+		q->tailp = &q->head;
+	return req;
+}
+
+/* Queues @req, off every queue, to fire at now + its current timeout. */
 static void hsk_req_arm(struct hsk_listener *l, struct hsk_req *req,
 			unsigned long now)
 {
@@ -116,8 +145,21 @@ static void hsk_req_arm(struct hsk_listener *l, struct hsk_req *req,
 
 	lockdep_assert_held(&l->lock);
 	req->expires = (u32)expires;
-	list_move_tail(&req->tlist, &l->tq[hsk_tq_level(req->num_timeout)]);
+	hsk_tq_push(&l->tq[hsk_tq_level(req->num_timeout)], req);
 	timer_reduce(&l->timer, expires);
+}
+
+/*
+ * Restarts the timer of @req, which is queued somewhere in its FIFO: it
+ * cannot leave the middle of a singly linked list, so the timer moves it
+ * to the tail when it reaches it.
+ */
+static void hsk_req_rearm(struct hsk_listener *l, struct hsk_req *req,
+			  unsigned long now)
+{
+	lockdep_assert_held(&l->lock);
+	req->expires = (u32)(now + hsk_synq_timeout(req->num_timeout));
+	req->tflags |= HSK_REQ_T_REARMED;
 }
 
 /* call_rcu, not kfree_rcu: see hsk_conn_free_rcu(). */
@@ -126,17 +168,35 @@ static void hsk_req_free_rcu(struct rcu_head *head)
 	kmem_cache_free(hsk_req_cache, container_of(head, struct hsk_req, rcu));
 }
 
-/* Unlinks @req from the table and its queue; it is freed after RCU. */
+/* @req is off its timer queue too: nothing can reach it after RCU. */
+static void hsk_req_free(struct hsk_req *req)
+{
+	call_rcu(&req->rcu, hsk_req_free_rcu);
+}
+
+/*
+ * Takes @req out of the table and the listener's counts; lookups ignore it
+ * from now on. Its timer queue still holds it until the timer comes by.
+ */
 static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req)
 {
 	lockdep_assert_held(&l->lock);
 	req->flags |= HSK_REQ_DEAD;
 	rhashtable_remove_fast(&hsk_reqs, &req->node, hsk_req_params);
-	list_del(&req->tlist);
-	l->qlen--;
+	WRITE_ONCE(l->qlen, l->qlen - 1);
 	if (!req->num_timeout)
 		l->young--;
-	call_rcu(&req->rcu, hsk_req_free_rcu);
+}
+
+/*
+ * The listener @req was made at, or NULL. Under RCU; the caller checks,
+ * under its lock, that it is alive and @req not DEAD: then it owns @req.
+ */
+static struct hsk_listener *hsk_req_listener(const struct hsk_req *req)
+{
+	__be32 addr = req->tflags & HSK_REQ_T_ANY ? 0 : req->key.laddr;
+
+	return hsk_listener_lookup_exact(addr, req->key.lport);
 }
 
 /*
@@ -179,7 +239,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	}
 	hsk_tuple_from_seg(&req->key, seg);
 	req->irs = seg->seq;
-	req->lsn = l;
+	req->tflags = l->key.addr ? 0 : HSK_REQ_T_ANY;
 	req->iss = hsk_isn(&req->key);
 	req->mss = seg->opt.has & HSK_HAS_MSS ? seg->opt.mss : HSK_DEFAULT_MSS;
 	req->flags = HSK_REQ_WSCALE_NONE;
@@ -195,7 +255,6 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 		req->flags |= HSK_REQ_TS;
 		req->ts_recent = seg->opt.tsval;
 	}
-	INIT_LIST_HEAD(&req->tlist);
 
 	spin_lock(&l->lock);
 	/* Re-checked under the lock: close and concurrent SYNs race here. */
@@ -224,7 +283,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	l->young++;
 	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
 	hsk_req_arm(l, req, now);
-	hsk_req_send_synack(req);
+	hsk_req_send_synack(req, seg);
 	spin_unlock(&l->lock);
 }
 
@@ -281,25 +340,29 @@ static void hsk_req_embryonic_reset(struct hsk_listener *l,
 bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		 const struct hsk_seg *seg, unsigned long now)
 {
-	struct hsk_listener *l = req->lsn;
-	u32 rcv_nxt = req->irs + 1;
+	struct hsk_listener *l = hsk_req_listener(req);
 	struct hsk_conn *c;
 	u8 flags = seg->flags;
 	bool paws_reject;
+	u32 rcv_nxt;
 
+	if (!l)
+		return false;
 	spin_lock(&l->lock);
-	if (req->flags & HSK_REQ_DEAD) {
+	/* Past the dead check the fields under the rcu_head are valid. */
+	if (l->dead || (req->flags & HSK_REQ_DEAD)) {
 		spin_unlock(&l->lock);
 		return false;
 	}
+	rcv_nxt = req->irs + 1;
 
 	paws_reject = hsk_req_paws_reject(req, seg);
 
 	/* A retransmitted SYN: answer it again and restart the timer. */
 	if (seg->seq == req->irs && !paws_reject &&
 	    (flags & (HSK_TH_RST | HSK_TH_SYN | HSK_TH_ACK)) == HSK_TH_SYN) {
-		hsk_req_arm(l, req, now);
-		hsk_req_send_synack(req);
+		hsk_req_rearm(l, req, now);
+		hsk_req_send_synack(req, seg);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 		goto out;
@@ -335,8 +398,6 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 	if (!(flags & HSK_TH_ACK))
 		goto out;
 
-	if (l->dead)
-		goto out;
 	if (hsk_acceptq_full(l)) {
 		hsk_listener_drop(l, seg, true);
 		if (READ_ONCE(hsk_knobs.abort_on_overflow))
@@ -364,33 +425,54 @@ out:
 
 /*
  * The listener's timer: every entry due at @now fires once, in expiry
- * order: it resends its SYN-ACK or, after its last retry, dies. At most
- * HSK_SYNQ_BUDGET per run, so a million entries due at once do not hold
- * the lock and the CPU for a whole second.
+ * order: it resends its SYN-ACK or, after its last retry, dies. DEAD
+ * entries met on the way are freed, rearmed ones requeued. Due entries
+ * leave their queues under the lock and their SYN-ACKs go out after it is
+ * dropped, so SYNs and third ACKs on other CPUs do not wait for a burst of
+ * retransmissions; they join their next queue once sent. At most
+ * HSK_SYNQ_BUDGET per run, under netdev_max_backlog, so a million entries
+ * due at once neither hold the CPU for a second nor overflow the backlog.
+ * Runs never overlap (a timer, or KUnit's direct calls), and only a run or
+ * a flush after the timer's shutdown frees entries: the ones in flight
+ * stay valid while unlocked.
  */
 void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 {
 	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
 	unsigned int retries0 = READ_ONCE(hsk_knobs.synack_retries);
 	unsigned int budget = HSK_SYNQ_BUDGET;
+	struct hsk_tq resend = { .tailp = &resend.head };
+	struct hsk_req *req;
 	unsigned long next = 0;
 	bool pending = false;
 	int i;
 
 	spin_lock_bh(&l->lock);
 	for (i = 0; i < HSK_TQ_LEVELS; i++) {
-		struct hsk_req *req, *tmp;
+		struct hsk_tq *q = &l->tq[i];
 
-		list_for_each_entry_safe(req, tmp, &l->tq[i], tlist) {
+		while ((req = q->head)) {
 			unsigned int retries;
 
-			if ((s32)(req->expires - (u32)now) > 0)
+			if (!(req->flags & HSK_REQ_DEAD) &&
+			    !(req->tflags & HSK_REQ_T_REARMED) &&
+			    hsk_req_due_in(req, now) > 0)
 				break;
 			if (!budget--) {
 				/* The rest next tick: softirq stays short. */
 				next = now + 1;
 				pending = true;
-				goto rearm;
+				goto unlock;
+			}
+			hsk_tq_pop(q);
+			if (req->flags & HSK_REQ_DEAD) {
+				hsk_req_free(req);
+				continue;
+			}
+			if (req->tflags & HSK_REQ_T_REARMED) {
+				req->tflags &= ~HSK_REQ_T_REARMED;
+				hsk_tq_push(q, req);
+				continue;
 			}
 			hsk_inc(HSK_MIB_TCPTimeouts);
 			retries = hsk_synq_retries(l->qlen, l->young, max_qlen,
@@ -399,27 +481,52 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 				trace_hsk_state_change(&req->key, HSK_SYN_RECV,
 						       HSK_CLOSE);
 				hsk_req_unlink(l, req);
+				hsk_req_free(req);
 				continue;
 			}
 			if (!req->num_timeout)
 				l->young--;
 			req->num_timeout++;
-			hsk_req_arm(l, req, now);
-			hsk_req_send_synack(req);
-			hsk_inc(HSK_MIB_TCPSynRetrans);
-			trace_hsk_synack_retrans(&req->key, req->num_timeout);
+			req->expires = (u32)(now +
+					     hsk_synq_timeout(req->num_timeout));
+			hsk_tq_push(&resend, req);
 		}
 	}
-rearm:
+unlock:
+	spin_unlock_bh(&l->lock);
+
+	/*
+	 * Racing third ACKs and SYNs may kill or rearm these meanwhile; their
+	 * fields stay readable (see above). A late SYN-ACK is harmless.
+	 */
+	for (req = resend.head; req; req = req->tnext) {
+		hsk_req_send_synack(req, NULL);
+		hsk_inc(HSK_MIB_TCPSynRetrans);
+		trace_hsk_synack_retrans(&req->key, req->num_timeout);
+	}
+
+	spin_lock_bh(&l->lock);
+	while (resend.head) {
+		req = hsk_tq_pop(&resend);
+		if (req->flags & HSK_REQ_DEAD) {
+			hsk_req_free(req);
+			continue;
+		}
+		req->tflags &= ~HSK_REQ_T_REARMED;
+		hsk_tq_push(&l->tq[hsk_tq_level(req->num_timeout)], req);
+	}
 	for (i = 0; i < HSK_TQ_LEVELS; i++) {
-		struct hsk_req *req = list_first_entry_or_null(&l->tq[i],
-							       struct hsk_req,
-							       tlist);
 		unsigned long e;
 
+		req = l->tq[i].head;
 		if (!req)
 			continue;
-		e = now + (s32)(req->expires - (u32)now);
+		/* A dead or moved head hides when the next is due: soon. */
+		if ((req->flags & HSK_REQ_DEAD) ||
+		    (req->tflags & HSK_REQ_T_REARMED))
+			e = now + 1;
+		else
+			e = now + hsk_req_due_in(req, now);
 		if (!pending || time_before(e, next))
 			next = e;
 		pending = true;
@@ -432,15 +539,19 @@ rearm:
 /* Resets and frees every half-open entry of a closing listener. */
 void hsk_synq_flush(struct hsk_listener *l)
 {
+	struct hsk_req *req;
 	int i;
 
 	spin_lock_bh(&l->lock);
 	for (i = 0; i < HSK_TQ_LEVELS; i++) {
-		struct hsk_req *req, *tmp;
-
-		list_for_each_entry_safe(req, tmp, &l->tq[i], tlist) {
-			hsk_send_rst_to(&req->key, req->iss + 1, req->irs + 1);
-			hsk_req_unlink(l, req);
+		while (l->tq[i].head) {
+			req = hsk_tq_pop(&l->tq[i]);
+			if (!(req->flags & HSK_REQ_DEAD)) {
+				hsk_send_rst_to(&req->key, req->iss + 1,
+						req->irs + 1);
+				hsk_req_unlink(l, req);
+			}
+			hsk_req_free(req);
 		}
 	}
 	spin_unlock_bh(&l->lock);
@@ -470,7 +581,7 @@ int hsk_synq_init(void)
 {
 	int ret;
 
-	BUILD_BUG_ON(sizeof(struct hsk_req) > 64);
+	BUILD_BUG_ON(sizeof(struct hsk_req) > 48);
 	get_random_bytes(&hsk_isn_key, sizeof(hsk_isn_key));
 	hsk_req_cache = KMEM_CACHE(hsk_req, 0);
 	if (!hsk_req_cache)

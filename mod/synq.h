@@ -2,7 +2,6 @@
 #ifndef _HSK_SYNQ_H
 #define _HSK_SYNQ_H
 
-#include <linux/list.h>
 #include <linux/rhashtable.h>
 #include <linux/types.h>
 
@@ -13,25 +12,44 @@ struct hsk_seg;
 struct sk_buff;
 
 /*
- * A half-open entry: everything a SYN_RECV needs, in 64 bytes (one cache
- * line), against 300-odd for Linux's request_sock_TCP. Options the client
- * sent are kept as the few bits the SYN-ACK and the connection need.
+ * A half-open entry: everything a SYN_RECV needs, in 48 bytes, against
+ * 300-odd for Linux's request_sock_TCP. Options the client sent are kept
+ * as the few bits the SYN-ACK and the connection need.
+ *
+ * No listener pointer: the listener is found again by the entry's local
+ * port and address (the wildcard's if HSK_REQ_T_ANY), and owns the entry
+ * if both are alive under its lock (a listener closes by flushing its
+ * entries before it leaves the table, so no other listener can hold that
+ * key meanwhile). Freed with call_rcu(), the rcu_head overlaying fields
+ * that nobody reads once the entry is DEAD and off its timer queue; RCU
+ * readers only look at node, key, flags and tflags. (SLAB_TYPESAFE_BY_RCU,
+ * as Linux's request socks use, would cost 8 bytes more per object on
+ * 6.1: SLUB moves the free pointer out of the object for such caches.)
  */
 struct hsk_req {
 	struct rhash_head node;		/* in hsk_reqs, by key */
 	struct hsk_tuple key;
-	u32 irs;			/* the client's ISN */
-	struct hsk_listener *lsn;	/* outlives its entries (RCU) */
-	u32 iss;			/* ours */
-	u32 ts_recent;			/* client's last TSval, if HSK_REQ_TS */
-	u32 expires;			/* jiffies of the next timer firing */
 	u16 mss;			/* the client's, 536 if it sent none */
-	u8 flags;			/* HSK_REQ_*, under lsn->lock */
-	u8 num_timeout;			/* timer firings so far */
+	u8 flags;			/* HSK_REQ_*, under the listener's lock */
+	u8 tflags;			/* HSK_REQ_T_*, under the listener's lock */
 	union {
-		struct list_head tlist;	/* in lsn->tq[], under lsn->lock */
-		struct rcu_head rcu;	/* once unlinked from everything */
+		struct {
+			u32 irs;	/* the client's ISN */
+			u32 iss;	/* ours */
+			u32 ts_recent;	/* client's last TSval, if HSK_REQ_TS */
+			u32 expires:24;	/* jiffies of the next firing, mod 2^24 */
+			u32 num_timeout:8;	/* timer firings so far */
+		};
+		struct rcu_head rcu;	/* once DEAD and off its timer queue */
 	};
+	/* The next in the listener's tq[], under its lock. */
+	struct hsk_req *tnext;
+};
+
+/* tflags: where the entry belongs and how its timer stands. */
+enum {
+	HSK_REQ_T_ANY = BIT(0),		/* made at a 0.0.0.0 listener */
+	HSK_REQ_T_REARMED = BIT(1),	/* expires moved on in place: requeue */
 };
 
 enum {
