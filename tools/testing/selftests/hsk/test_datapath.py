@@ -442,7 +442,12 @@ def test_16mib_through_loss_and_reordering():
         c = Counters()
         cl = path.client(8101, size, 16, timeout=80)
         try:
-            got_sha, got = sink_then_source(ls, size, data[:back], timeout=150)
+            try:
+                got_sha, got = sink_then_source(ls, size, data[:back], timeout=150)
+            except (AssertionError, OSError) as e:
+                # The client's own account says which direction stalled.
+                out, err = cl.communicate(timeout=60)
+                raise AssertionError("server: %r; client: %s %s" % (e, out, err))
             out, err = cl.communicate(timeout=60)
         finally:
             if cl.poll() is None:
