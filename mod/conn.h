@@ -30,7 +30,7 @@ struct hsk_skb_cb {
 	/* sndq's SACK scoreboard, cleared by an RTO (RFC 2018: reneging). */
 	u8 sacked;		/* inside a SACK block of the peer */
 	u8 lost;		/* RFC 6675 IsLost, or the head at a fast rexmit */
-	u8 rexmit;		/* retransmitted in this recovery: in pipe */
+	u8 rexmit;		/* resent by SACK recovery since the RTO: in pipe */
 };
 
 #define HSK_SKB_CB(skb) ((struct hsk_skb_cb *)(skb)->cb)

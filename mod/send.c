@@ -276,7 +276,7 @@ static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
 
 /*
  * IsLost for every hole, top down, and SetPipe: unSACKed data counts
- * unless lost, and once more if resent in this recovery. Returns whether
+ * unless lost, and once more if resent (rexmit). Returns whether
  * a lost hole waits to be resent.
  */
 static bool hsk_conn_sack_update(struct hsk_conn *c)
