@@ -1722,6 +1722,352 @@ static void hsk_conn_sack_incoming_bad(struct kunit *test)
 	hsk_t_expect_none(test);
 }
 
+/* --- SACK loss recovery (RFC 6675), the sender's side ------------------- */
+
+/* The client's ACKs from now on carry SACK blocks (NOP NOP SACK), @n pairs. */
+static void t_sacks(struct t_peer *p, u8 *buf, unsigned int n, ...)
+{
+	unsigned int i;
+	va_list ap;
+
+	buf[0] = HSK_OPT_NOP;
+	buf[1] = HSK_OPT_NOP;
+	buf[2] = HSK_OPT_SACK;
+	buf[3] = 2 + 8 * n;
+	va_start(ap, n);
+	for (i = 0; i < 2 * n; i++)
+		put_unaligned_be32(va_arg(ap, u32), buf + 4 + 4 * i);
+	va_end(ap);
+	p->s.xopts = n ? buf : NULL;
+	p->s.xoptlen = n ? 4 + 8 * n : 0;
+}
+
+/* Bit i: the i-th skb of sndq (from snd_una) is marked SACKed. */
+static u32 t_sacked(struct hsk_conn *c)
+{
+	struct sk_buff *skb;
+	u32 mask = 0, i = 0;
+
+	spin_lock_bh(&c->lock);
+	skb_queue_walk(&c->sndq, skb) {
+		if (HSK_SKB_CB(skb)->sacked && i < 32)
+			mask |= BIT(i);
+		i++;
+	}
+	spin_unlock_bh(&c->lock);
+	return mask;
+}
+
+/* @n full segments written and all sent; returns the first one's seq. */
+static u32 t_flight(struct kunit *test, struct t_peer *p, u32 n)
+{
+	KUNIT_ASSERT_EQ(test, t_write(test, p->c, n * 1448), (ssize_t)n * 1448);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), n);
+	hsk_t_flush(test);
+	KUNIT_ASSERT_TRUE(test, p->c->opts & HSK_OPTI_SACK);
+	return p->iss + 1;
+}
+
+/*
+ * Ten segments, 1 and 4 lost; the client ACKs each arrival with the
+ * blocks a Linux receiver sends. Segment 1 goes again at the third
+ * duplicate (three SACKed above it), segment 4 once three are SACKed above
+ * it, and nothing else: never a SACKed one, never one only reordered.
+ */
+static void hsk_conn_sackrx_two_holes(struct kunit *test)
+{
+	u8 o[40];
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s, i;
+
+	t_est_std(test, &p, 9153);
+	c = p.c;
+	s = t_flight(test, &p, 10);
+#define SEG(k) (s + (k) * 1448)
+	hsk_t_snap(&m);
+	p.s.ack = SEG(1);
+	t_ack(test, &p);			/* segment 0 */
+	hsk_t_expect_none(test);
+	t_sacks(&p, o, 1, SEG(2), SEG(3));
+	t_ack(test, &p);
+	t_sacks(&p, o, 1, SEG(2), SEG(4));
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2));
+
+	t_sacks(&p, o, 2, SEG(5), SEG(6), SEG(2), SEG(4));
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(1), 1448);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
+
+	/* Two SACKed above segment 4: not lost yet, and pipe is full. */
+	t_sacks(&p, o, 2, SEG(5), SEG(7), SEG(2), SEG(4));
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	t_sacks(&p, o, 2, SEG(5), SEG(8), SEG(2), SEG(4));
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(4), 1448);
+	for (i = 9; i <= 10; i++) {
+		t_sacks(&p, o, 2, SEG(5), SEG(i), SEG(2), SEG(4));
+		t_ack(test, &p);
+	}
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2) | BIT(4) |
+			BIT(5) | BIT(6) | BIT(7) | BIT(8));
+
+	/* Segment 1 arrives: a partial ACK; 4 is on its way already. */
+	p.s.ack = SEG(4);
+	t_sacks(&p, o, 1, SEG(5), SEG(10));
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(10);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, c->snd_una, SEG(10));
+	KUNIT_EXPECT_EQ(test, c->cwnd, c->ssthresh);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 0L);
+#undef SEG
+}
+
+/*
+ * One ACK shows four holes (0, 1, 4, 5) below SACKed data: all are lost
+ * (RFC 6675 IsLost) and go at once, lowest first, as pipe (no data in
+ * flight but them) fits in the halved cwnd; the SACKed ones never go.
+ */
+static void hsk_conn_sackrx_holes_at_once(struct kunit *test)
+{
+	u8 o[40];
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s;
+	int i;
+
+	t_est_std(test, &p, 9154);
+	c = p.c;
+	s = t_flight(test, &p, 10);
+#define SEG(k) (s + (k) * 1448)
+	hsk_t_snap(&m);
+	p.s.ack = s;
+	t_sacks(&p, o, 2, SEG(6), SEG(10), SEG(2), SEG(4));
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 4U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	t_expect_data(test, &p, SEG(1), 1448);
+	t_expect_data(test, &p, SEG(4), 1448);
+	t_expect_data(test, &p, SEG(5), 1448);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, c->pipe, 4U * 1448);
+
+	/* The same news again: nothing more to send. */
+	for (i = 0; i < 4; i++)
+		t_ack(test, &p);
+	hsk_t_expect_none(test);
+	p.s.ack = SEG(4);
+	t_sacks(&p, o, 1, SEG(6), SEG(10));
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(10);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 4L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
+#undef SEG
+}
+
+/*
+ * Blocks that reach past snd_nxt, reversed ones and D-SACKs below
+ * snd_una mark nothing and start no recovery; three duplicates still do
+ * (RFC 5681), resending the head alone.
+ */
+static void hsk_conn_sackrx_bad_blocks(struct kunit *test)
+{
+	u8 o[40];
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s;
+
+	t_est_std(test, &p, 9155);
+	c = p.c;
+	s = t_flight(test, &p, 10);
+#define SEG(k) (s + (k) * 1448)
+	hsk_t_snap(&m);
+	p.s.ack = SEG(1);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	/* Past snd_nxt (by one byte, and far), reversed. */
+	t_sacks(&p, o, 3, SEG(2), SEG(10) + 1, SEG(5), SEG(5) + 0x40000000,
+		SEG(9), SEG(3));
+	t_ack(test, &p);
+	/* A D-SACK below snd_una, an empty block, one wrapped round. */
+	t_sacks(&p, o, 3, SEG(0), SEG(1), SEG(4), SEG(4),
+		SEG(6), SEG(2) + 0x80000000);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+
+	t_sacks(&p, o, 1, SEG(3), SEG(11));
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(1), 1448);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
+#undef SEG
+}
+
+/*
+ * An RTO forgets the scoreboard (RFC 2018 8: the receiver may renege), so
+ * segments SACKed before it go again as the window reopens; and a head
+ * that is SACKed yet not acknowledged is reneging [TCPSACKReneging].
+ */
+static void hsk_conn_sackrx_rto_clears(struct kunit *test)
+{
+	u8 o[40];
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s;
+
+	t_est_std(test, &p, 9156);
+	c = p.c;
+	s = t_flight(test, &p, 10);
+#define SEG(k) (s + (k) * 1448)
+	hsk_t_snap(&m);
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(1), SEG(3));
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2));
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+
+	/* The blocks again: past the rewound snd_nxt, so ignored. */
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	hsk_t_expect_none(test);
+
+	/* Segment 0 acknowledged: 1 and 2 go again, SACKed or not. */
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(1);
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
+	t_expect_data(test, &p, SEG(1), 1448);
+	t_expect_data(test, &p, SEG(2), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
+
+	/* 1 SACKed, then an ACK up to it only: the peer reneged. */
+	t_sacks(&p, o, 1, SEG(1), SEG(2));
+	p.s.ack = SEG(1);
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 0L);
+#undef SEG
+}
+
+/*
+ * Six holes under four SACKed segments: all lost, five fit in the halved
+ * cwnd. Before the sixth can go, its original arrives and is SACKed: it
+ * must not go again, though it was lost.
+ */
+static void hsk_conn_sackrx_lost_then_sacked(struct kunit *test)
+{
+	u8 o[40];
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s, k;
+
+	t_est_std(test, &p, 9158);
+	c = p.c;
+	s = t_flight(test, &p, 10);
+#define SEG(k) (s + (k) * 1448)
+	hsk_t_snap(&m);
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(6), SEG(10));
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 5U);
+	for (k = 0; k < 5; k++)
+		t_expect_data(test, &p, SEG(k), 1448);
+	t_sacks(&p, o, 1, SEG(5), SEG(10));
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	p.s.ack = SEG(1);
+	t_ack(test, &p);
+	p.s.ack = SEG(3);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 5L);
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(10);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+#undef SEG
+}
+
+/* Without SACK agreed, blocks are ignored: recovery stays NewReno's. */
+static void hsk_conn_sackrx_not_agreed(struct kunit *test)
+{
+	u8 o[40];
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s;
+	int i;
+
+	hsk_knobs.sack = 0;
+	t_est_std(test, &p, 9157);
+	hsk_knobs.sack = 1;
+	c = p.c;
+	KUNIT_ASSERT_FALSE(test, c->opts & HSK_OPTI_SACK);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10 * 1448), 10L * 1448);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 10U);
+	hsk_t_flush(test);
+	s = p.iss + 1;
+	hsk_t_snap(&m);
+	p.s.ack = s;
+	t_sacks(&p, o, 2, s + 6 * 1448, s + 10 * 1448, s + 2 * 1448,
+		s + 4 * 1448);
+	for (i = 0; i < 2; i++)
+		t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, s, 1448);
+	KUNIT_EXPECT_EQ(test, c->cwnd, c->ssthresh + 3 * c->mss);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 0L);
+	/* NewReno's partial ACK: the next hole, 1, though it was "SACKed". */
+	p.s.ack = s + 1448;
+	t_ack(test, &p);
+	KUNIT_ASSERT_GE(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, s + 1448, 1448);
+	hsk_t_flush(test);
+}
+
 static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_close_passive),
 	KUNIT_CASE(hsk_conn_close_active),
@@ -1764,6 +2110,12 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sack_fin),
 	KUNIT_CASE(hsk_conn_sack_not_agreed),
 	KUNIT_CASE(hsk_conn_sack_incoming_bad),
+	KUNIT_CASE(hsk_conn_sackrx_two_holes),
+	KUNIT_CASE(hsk_conn_sackrx_holes_at_once),
+	KUNIT_CASE(hsk_conn_sackrx_bad_blocks),
+	KUNIT_CASE(hsk_conn_sackrx_rto_clears),
+	KUNIT_CASE(hsk_conn_sackrx_lost_then_sacked),
+	KUNIT_CASE(hsk_conn_sackrx_not_agreed),
 	{}
 };
 

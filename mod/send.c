@@ -3,11 +3,13 @@
  * The send side of a connection: the user's data cut into segments of the
  * peer's MSS, sent as the peer's window and the congestion window allow
  * (RFC 5681 slow start and congestion avoidance, RFC 6582 NewReno fast
- * recovery), retransmitted on RFC 6298's timer with exponential backoff,
- * window probes when the peer's window is zero (RFC 1122 4.2.2.17), and
- * the ACKs that move it all along, checked as RFC 5961 5 says.
+ * recovery, or RFC 6675's SACK-based recovery when SACK was agreed),
+ * retransmitted on RFC 6298's timer with exponential backoff, window
+ * probes when the peer's window is zero (RFC 1122 4.2.2.17), and the ACKs
+ * that move it all along, checked as RFC 5961 5 says.
  */
 
+#include "compat.h"
 #include "conn.h"
 #include "hsk.h"
 #include "proto.h"
@@ -15,6 +17,9 @@
 
 #include <linux/sched/signal.h>
 #include <net/tcp.h>
+
+/* RFC 6675 DupThresh: SACKed segments above a hole that make it lost. */
+#define HSK_DUPTHRESH	3
 
 /* Payload per segment: the MSS less the options every segment carries. */
 static u32 hsk_conn_payload(const struct hsk_conn *c)
@@ -25,6 +30,12 @@ static u32 hsk_conn_payload(const struct hsk_conn *c)
 static u32 hsk_conn_in_flight(const struct hsk_conn *c)
 {
 	return c->snd_nxt - c->snd_una;
+}
+
+/* In SACK recovery, RFC 6675's pipe stands for what is in flight. */
+static bool hsk_conn_sack_recovery(const struct hsk_conn *c)
+{
+	return c->in_recovery && (c->opts & HSK_OPTI_SACK);
 }
 
 static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
@@ -70,7 +81,8 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		struct sk_buff *skb = c->snd_head;
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 		u32 wnd_end = c->snd_una + c->snd_wnd;
-		u32 flight = hsk_conn_in_flight(c);
+		u32 flight = hsk_conn_sack_recovery(c) ? c->pipe :
+			     hsk_conn_in_flight(c);
 
 		if (flight && flight + skb->len > c->cwnd)
 			break;
@@ -99,6 +111,7 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 			__skb_queue_after(&c->sndq, skb, rest);
 		}
 		hsk_conn_xmit(c, skb, now);
+		c->pipe += skb->len;
 		c->snd_nxt = cb->end_seq;
 		if (after(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
@@ -187,6 +200,192 @@ static void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
 	hsk_inc(HSK_MIB_TCPRetransSegs);
 }
 
+/* --- SACK loss recovery (RFC 6675, simplified) --------------------------
+ *
+ * The scoreboard is three bits in the cb of each sent skb (from the head
+ * of sndq to snd_head), under c->lock like the queue: sacked (wholly
+ * inside a block of the peer; no partial marks, peers SACK whole
+ * segments), lost (IsLost: DupThresh segments or more than DupThresh - 1
+ * segments' bytes SACKed above it; or the head at a fast retransmit or a
+ * partial ACK, as NewReno) and rexmit (resent, so in pipe again; a lost
+ * retransmission is left to the RTO, as RFC 6675 does).
+ */
+
+/* The last skb sent, or NULL. */
+static struct sk_buff *hsk_conn_last_sent(struct hsk_conn *c)
+{
+	struct sk_buff *skb = c->snd_head;
+
+	if (!skb)
+		return skb_peek_tail(&c->sndq);
+	return skb_queue_is_first(&c->sndq, skb) ? NULL :
+	       skb_queue_prev(&c->sndq, skb);
+}
+
+/* After an RTO: the receiver may have reneged (RFC 2018 8). */
+static void hsk_conn_sack_clear(struct hsk_conn *c)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&c->sndq, skb) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		cb->sacked = 0;
+		cb->lost = 0;
+		cb->rexmit = 0;
+	}
+}
+
+/*
+ * Marks the sent skbs that lie wholly inside one of the peer's blocks.
+ * Ignored: blocks reversed or empty, at or below snd_una (D-SACK, or just
+ * old), or reaching beyond snd_nxt (never sent, or sent before an RTO
+ * rewound snd_nxt: the marks of those were cleared). Returns whether any
+ * block was taken.
+ */
+static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
+{
+	u32 left[HSK_MAX_SACK], right[HSK_MAX_SACK];
+	unsigned int i, n = 0;
+	struct sk_buff *skb;
+
+	for (i = 0; i < o->nr_sack && i < HSK_MAX_SACK; i++) {
+		const u8 *p = o->sack + i * HSK_OPTLEN_SACK_BLOCK;
+		u32 l = get_unaligned_be32(p), r = get_unaligned_be32(p + 4);
+
+		if (!before(l, r) || !after(r, c->snd_una) ||
+		    after(r, c->snd_nxt))
+			continue;
+		left[n] = l;
+		right[n++] = r;
+	}
+	if (!n)
+		return false;
+	skb_queue_walk(&c->sndq, skb) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		if (skb == c->snd_head)
+			break;
+		for (i = 0; i < n && !cb->sacked; i++)
+			if (!before(cb->seq, left[i]) &&
+			    !after(cb->end_seq, right[i]))
+				cb->sacked = 1;
+	}
+	return true;
+}
+
+/*
+ * IsLost for every hole, top down, and SetPipe: unSACKed data counts
+ * unless lost, and once more if resent (rexmit). Returns whether
+ * a lost hole waits to be resent.
+ */
+static bool hsk_conn_sack_update(struct hsk_conn *c)
+{
+	u32 thresh = (HSK_DUPTHRESH - 1) * hsk_conn_payload(c);
+	u32 nsacked = 0, sacked = 0, pipe = 0;
+	bool hole = false;
+	struct sk_buff *skb;
+
+	for (skb = hsk_conn_last_sent(c); skb;
+	     skb = skb_queue_is_first(&c->sndq, skb) ? NULL :
+		   skb_queue_prev(&c->sndq, skb)) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		if (cb->sacked) {
+			nsacked++;
+			sacked += skb->len;
+			continue;
+		}
+		if (nsacked >= HSK_DUPTHRESH || sacked > thresh)
+			cb->lost = 1;
+		if (!cb->lost)
+			pipe += skb->len;
+		if (cb->rexmit)
+			pipe += skb->len;
+		else if (cb->lost)
+			hole = true;
+	}
+	c->pipe = pipe;
+	return hole;
+}
+
+/*
+ * NextSeg's rule 1: the lowest lost holes go again while pipe leaves room
+ * in cwnd; the first regardless if @force (the fast retransmit, RFC 6675
+ * 5 step 4.3). SACKed data never goes again. New data follows in push.
+ */
+static void hsk_conn_sack_resend(struct hsk_conn *c, unsigned long now,
+				 bool force)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&c->sndq, skb) {
+		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		if (skb == c->snd_head)
+			break;
+		if (cb->sacked || !cb->lost || cb->rexmit)
+			continue;
+		if (!force && c->pipe + skb->len > c->cwnd)
+			break;
+		force = false;
+		cb->retrans = 1;
+		cb->rexmit = 1;
+		hsk_conn_xmit(c, skb, now);
+		c->pipe += skb->len;
+		hsk_inc(HSK_MIB_TCPRetransSegs);
+	}
+}
+
+/* The hole at snd_una, when a fast retransmit or partial ACK says so. */
+static void hsk_conn_sack_head_lost(struct hsk_conn *c)
+{
+	struct sk_buff *skb = skb_peek(&c->sndq);
+
+	if (skb && skb != c->snd_head && !HSK_SKB_CB(skb)->sacked)
+		HSK_SKB_CB(skb)->lost = 1;
+}
+
+/*
+ * The SACK blocks of an acceptable ACK, after its cumulative part. Enters
+ * recovery on the third duplicate (@dupthresh) or when a hole is lost by
+ * the blocks (RFC 6675 5: IsLost), then resends holes as pipe allows.
+ */
+static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
+			      bool dupthresh, unsigned long now)
+{
+	struct sk_buff *head = skb_peek(&c->sndq);
+	bool hole;
+
+	if (!hsk_conn_sack_mark(c, &seg->opt) && !c->in_recovery &&
+	    !dupthresh)
+		return;
+	/* SACKed, yet not acknowledged: the peer dropped what it held. */
+	if (head && head != c->snd_head && HSK_SKB_CB(head)->sacked) {
+		struct sk_buff *skb;
+
+		skb_queue_walk(&c->sndq, skb)
+			HSK_SKB_CB(skb)->sacked = 0;
+		hsk_inc(HSK_MIB_TCPSACKReneging);
+	}
+	hole = hsk_conn_sack_update(c);
+	if (c->in_recovery) {
+		hsk_conn_sack_resend(c, now, false);
+		return;
+	}
+	if (!dupthresh && !hole)
+		return;
+	/* RFC 6675 5 steps 4.1-4.3 (RFC 5681's ssthresh). */
+	c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
+	c->cwnd = c->ssthresh;
+	c->recover = c->snd_nxt;
+	c->in_recovery = true;
+	hsk_inc(HSK_MIB_TCPSackRecovery);
+	hsk_conn_sack_head_lost(c);
+	hsk_conn_sack_update(c);
+	hsk_conn_sack_resend(c, now, true);
+}
+
 /* Our FIN is acknowledged when nothing is left to acknowledge. */
 static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 {
@@ -219,6 +418,7 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 {
 	u32 ack = seg->ack_seq;
 	u32 wnd = (u32)seg->window << c->snd_wscale;
+	bool sack = c->opts & HSK_OPTI_SACK, dupthresh = false;
 
 	lockdep_assert_held(&c->lock);
 	/*
@@ -240,6 +440,9 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 			if (!before(ack, c->recover)) {
 				c->in_recovery = false;
 				c->cwnd = c->ssthresh;
+			} else if (sack) {
+				/* A partial ACK: the next hole, as NewReno. */
+				hsk_conn_sack_head_lost(c);
 			} else {
 				/* NewReno partial ACK: the next hole. */
 				hsk_conn_retransmit_head(c, now);
@@ -260,17 +463,21 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	} else if (ack == c->snd_una && !seg->len && wnd == c->snd_wnd &&
 		   c->snd_una != c->snd_nxt && !(seg->flags & HSK_TH_FIN)) {
 		/* RFC 5681 3.2: three duplicates mean a lost segment. */
-		if (++c->dupacks == 3 && !c->in_recovery) {
+		if (++c->dupacks == 3 && !c->in_recovery && sack) {
+			dupthresh = true;
+		} else if (c->dupacks == 3 && !c->in_recovery) {
 			c->ssthresh = max(hsk_conn_in_flight(c) / 2,
 					  2U * c->mss);
 			c->cwnd = c->ssthresh + 3 * c->mss;
 			c->recover = c->snd_nxt;
 			c->in_recovery = true;
 			hsk_conn_retransmit_head(c, now);
-		} else if (c->dupacks > 3 || c->in_recovery) {
+		} else if (!sack && (c->dupacks > 3 || c->in_recovery)) {
 			c->cwnd += c->mss;
 		}
 	}
+	if (sack)
+		hsk_conn_sack_rcv(c, seg, dupthresh, now);
 
 	/* RFC 793 p. 72: take the window from the newest segment. */
 	if (before(c->snd_wl1, seg->seq) ||
@@ -339,6 +546,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 		c->in_recovery = false;
 		c->dupacks = 0;
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
+		hsk_conn_sack_clear(c);
 		/* Everything after the head goes again as the window opens. */
 		skb_queue_walk(&c->sndq, skb) {
 			if (skb == c->snd_head)

@@ -51,6 +51,8 @@ enum hsk_mib {
 	HSK_MIB_TCPOFOQueue,	/* segments held out of order */
 	HSK_MIB_TCPOFODrop,	/* out of order, no room */
 	HSK_MIB_TCPAbortOnData,	/* data nobody will read: RST */
+	HSK_MIB_TCPSackRecovery,	/* recoveries entered with SACK */
+	HSK_MIB_TCPSACKReneging,	/* the peer dropped data it SACKed */
 	HSK_MIB_MAX
 };
 
