@@ -346,6 +346,24 @@ static bool hsk_conn_paws_reject(const struct hsk_conn *c,
 	       (s32)(c->ts_recent - seg->opt.tsval) > 0;
 }
 
+/*
+ * A SYN in TIME_WAIT that starts a new connection: beyond what the old one
+ * received, or with a newer timestamp, and not PAWS-old (RFC 1122
+ * 4.2.2.13, RFC 6191; Linux's TCP_TW_SYN). A client that reuses its port
+ * soon after we closed first would otherwise get an ACK, answer it with
+ * RST and wait a second to send its SYN again.
+ */
+static bool hsk_tw_new_syn(const struct hsk_conn *c, const struct hsk_seg *seg)
+{
+	bool ts = (c->opts & HSK_OPTI_TS) && (seg->opt.has & HSK_HAS_TS);
+
+	if ((seg->flags & (HSK_TH_SYN | HSK_TH_RST | HSK_TH_ACK)) != HSK_TH_SYN ||
+	    hsk_conn_paws_reject(c, seg))
+		return false;
+	return after(seg->seq, c->rcv_nxt) ||
+	       (ts && (s32)(c->ts_recent - seg->opt.tsval) < 0);
+}
+
 static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg)
 {
 	/* RFC 5961 3.2: only an exact RST resets; in the window, ask. */
@@ -383,6 +401,12 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 
 	spin_lock(&c->lock);
 	if (!c->hashed) {
+		spin_unlock(&c->lock);
+		return false;
+	}
+	if (c->state == HSK_TIME_WAIT && hsk_tw_new_syn(c, seg)) {
+		/* A new incarnation: TIME_WAIT ends, the listener takes it. */
+		hsk_conn_done(c);
 		spin_unlock(&c->lock);
 		return false;
 	}

@@ -1639,3 +1639,44 @@ def test_own_shutdowns_match_linux():
             ls_.close()
             s.close()
             lc.close()
+
+
+def test_syn_reusing_a_port_in_time_wait_opens_a_new_connection():
+    # The server closes first, so hsk holds TIME_WAIT; the Linux client
+    # reuses its port at once. As Linux's TCP_TW_SYN (RFC 6191): the new
+    # SYN (beyond the old connection, newer timestamp) ends TIME_WAIT and
+    # opens a connection, with no challenge ACK and no one-second SYN
+    # retransmission on the client's side.
+    with hskdev.Listener(8137) as ls:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((HOST, 0))
+        cport = s.getsockname()[1]
+        s.settimeout(5)
+        s.connect((PEER, 8137))
+        fd, _ = accept_one(ls)
+        os.close(fd)                                    # our FIN first
+        assert s.recv(10) == b""
+        s.close()                                       # -> our TIME_WAIT
+        wait_for(lambda: linux_state(cport, 8137) is None, 3, "the client's close")
+        time.sleep(0.2)
+        c = Counters()
+        s2 = socket.socket()
+        s2.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s2.bind((HOST, cport))
+        s2.settimeout(5)
+        t0 = time.monotonic()
+        s2.connect((PEER, 8137))
+        took = time.monotonic() - t0
+        fd2, peer = accept_one(ls)
+        try:
+            assert peer[1] == cport, peer
+            s2.sendall(b"again")
+            assert read_exact(fd2, 5) == b"again"
+            d = c.delta()
+            assert took < 0.8, "connect took %.2fs: the SYN was not taken at once (%s)" % (
+                took, d)
+            assert d["TCPChallengeACK"] == 0 and d["PassiveOpens"] == 1, d
+        finally:
+            os.close(fd2)
+            s2.close()
