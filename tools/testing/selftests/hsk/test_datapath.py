@@ -1535,20 +1535,33 @@ def test_nonblocking_write_and_pollout():
             s.close()
 
 
+class PollVsLinux:
+    """hsk's poll mask beside Linux's own TCP's (the oracle), step by step."""
+    EV = select.POLLIN | select.POLLOUT | POLLRDHUP
+    CORE = select.POLLIN | select.POLLOUT | select.POLLERR | select.POLLHUP | POLLRDHUP
+
+    def __init__(self, fd, linux_sock):
+        self.fd, self.linux, self.seen = fd, linux_sock, []
+
+    def step(self, name):
+        time.sleep(0.2)
+        got = pollmask(self.fd, self.EV) & self.CORE
+        want = pollmask(self.linux.fileno(), self.EV) & self.CORE
+        self.seen.append((name, maskstr(got), maskstr(want)))
+
+    def check(self):
+        bad = [x for x in self.seen if x[1] != x[2]]
+        assert not bad, "poll (hsk vs Linux): %s" % "; ".join(
+            "%s: %s vs %s" % x for x in bad)
+
+
 def test_poll_masks():
-    ev = select.POLLIN | select.POLLOUT | POLLRDHUP
-    core = select.POLLIN | select.POLLOUT | select.POLLERR | select.POLLHUP | POLLRDHUP
     with hskdev.Listener(8134) as ls:
         s, fd = conn_linux(ls, 8134)
         ls_, lc = linux_pair()
         try:
-            seen = []
-
-            def both(step, ignore=0):
-                time.sleep(0.2)
-                got = pollmask(fd, ev) & core & ~ignore
-                want = pollmask(ls_.fileno(), ev) & core & ~ignore
-                seen.append((step, maskstr(got), maskstr(want)))
+            pv = PollVsLinux(fd, ls_)
+            both = pv.step
             both("fresh")
             s.sendall(b"data")
             lc.sendall(b"data")
@@ -1566,9 +1579,7 @@ def test_poll_masks():
             rst_close(lc)
             # POLLOUT too: a write would not block, it fails at once.
             both("peer's RST")
-            bad = [x for x in seen if x[1] != x[2]]
-            assert not bad, "poll (hsk vs Linux): %s" % "; ".join(
-                "%s: %s vs %s" % x for x in bad)
+            pv.check()
         finally:
             os.close(fd)
             ls_.close()
@@ -1580,19 +1591,12 @@ def test_own_shutdowns_match_linux():
     # POLLOUT (a write fails at once with EPIPE rather than block), and data
     # arriving now that nobody will read is answered with RST
     # [TCPAbortOnData]. Linux's own TCP over loopback is the oracle.
-    ev = select.POLLIN | select.POLLOUT | POLLRDHUP
-    core = select.POLLIN | select.POLLOUT | select.POLLERR | select.POLLHUP | POLLRDHUP
     with hskdev.Listener(8136) as ls:
         s, fd = conn_linux(ls, 8136)
         ls_, lc = linux_pair()
         try:
-            seen = []
-
-            def both(step):
-                time.sleep(0.2)
-                got = pollmask(fd, ev) & core
-                want = pollmask(ls_.fileno(), ev) & core
-                seen.append((step, maskstr(got), maskstr(want)))
+            pv = PollVsLinux(fd, ls_)
+            both = pv.step
 
             def reads(what):
                 got, want = os.read(fd, 100), ls_.recv(100)
@@ -1631,9 +1635,7 @@ def test_own_shutdowns_match_linux():
                     pass
             assert c.delta()["TCPAbortOnData"] == 1, c.delta()
             expect_state(fd, CLOSE)
-            bad = [x for x in seen if x[1] != x[2]]
-            assert not bad, "poll (hsk vs Linux): %s" % "; ".join(
-                "%s: %s vs %s" % x for x in bad)
+            pv.check()
         finally:
             os.close(fd)
             ls_.close()
