@@ -24,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -142,6 +143,10 @@ def start(argv, ns=None):
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     check("listening" in line, "%s did not listen: %r" % (argv, line))
+    # hsk-server prints a line per connection: an undrained pipe fills
+    # after some 1500 and blocks it in printf, so that it stops accepting
+    # (what made hsk's connection rate fall round by round).
+    threading.Thread(target=p.stdout.read, daemon=True).start()
     procs.append(p)
     return p
 
@@ -153,7 +158,8 @@ def stop(p):
 
 
 def hsk_listener(accept=False, port=80):
-    argv = [REPO + "/build/bin/hsk-server", "-p", str(port), "-b", str(HSK_MAX - 1)]
+    argv = [REPO + "/build/bin/hsk-server", "-p", str(port), "-b", str(HSK_MAX - 1),
+            "--quiet"]
     return start(argv + ([] if accept else ["--no-accept"]))
 
 
