@@ -514,6 +514,53 @@ static void hsk_req_syn_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
 }
 
+/*
+ * Copies of the SYN draw one SYN-ACK per 500 ms (Linux's
+ * tcp_oow_rate_limited, TCPACKSkippedSynRecv); a skipped one leaves the
+ * timer alone. The first copy is answered at once, and so is one after
+ * the timer's own resend if 500 ms have passed since the last answer.
+ */
+static void hsk_req_syn_resend_ratelimit(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8029, 16);
+	unsigned long a = ctx->t0 + 1, b = a + HZ + 1;
+	struct hsk_seg sa, sa2;
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+
+	hsk_t_syn(&s, 40290, 8029);
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	hsk_t_snap(&m);
+
+	hsk_t_send(test, &s, a);
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
+	hsk_t_send(test, &s, a + 1);
+	hsk_t_send(test, &s, a + HSK_OOW_RATELIMIT - 1);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSynRecv), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 1L);
+
+	/* Skipped copies did not restart the timer: due 1 s after a. */
+	hsk_t_run(l, a + HZ - 1);
+	hsk_t_expect_none(test);
+	hsk_t_run(l, a + HZ);
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 1L);
+
+	/* b: a jiffy after the timer's resend, but 1 s after the answer. */
+	hsk_t_send(test, &s, b);
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	hsk_t_send(test, &s, b + HSK_OOW_RATELIMIT - 1);
+	hsk_t_expect_none(test);
+	hsk_t_send(test, &s, b + HSK_OOW_RATELIMIT);
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSynRecv), 3L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 4L);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+}
+
 /* ACK set, ack != ISS + 1: RST with seq = that ack; the entry stays. */
 static void hsk_req_bad_ack(struct kunit *test)
 {
@@ -705,6 +752,64 @@ static void hsk_req_paws_zero_ts_recent(struct kunit *test)
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 0L);
 	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
+}
+
+/*
+ * PAWS holds for a RST too (tcp_paws_reject): a RST with an older TSval
+ * is dropped [PAWSEstab] and the entry stays, until the entry's timeout
+ * has reached an MSL (60 s): Linux dates ts_recent that far back, and
+ * lets a RST through past it.
+ */
+static void hsk_req_paws_rst(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8028, 16);
+	struct hsk_t_seg s, syn;
+	struct hsk_t_mibs m;
+	struct hsk_req req;
+	struct hsk_seg sa;
+	unsigned long t = 0;
+	int i;
+
+	hsk_knobs.synack_retries = 7;
+	hsk_t_syn(&syn, 40280, 8028);
+	hsk_t_open(test, &syn, ctx->t0, &sa);
+	s = syn;
+	s.seq++;
+	s.flags = HSK_TH_RST;
+	s.mss = 0;
+	s.wscale = -1;
+	s.sack_perm = false;
+	s.tsval = syn.tsval - 1;
+	hsk_t_snap(&m);
+	hsk_t_send(test, &s, ctx->t0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 1L);
+	KUNIT_EXPECT_TRUE(test, hsk_t_has_req(&s));
+
+	/* Five firings: the timeout is 32 s, under an MSL. */
+	for (i = 0; i < 5; i++) {
+		t += HZ << i;
+		hsk_t_run(l, ctx->t0 + t);
+		hsk_t_flush(test);
+	}
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
+	KUNIT_EXPECT_EQ(test, (int)req.num_timeout, 5);
+	hsk_t_send(test, &s, ctx->t0 + t);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 2L);
+	KUNIT_EXPECT_TRUE(test, hsk_t_has_req(&s));
+
+	/* The sixth: 64 s. The stale RST now resets the entry. */
+	t += HZ << 5;
+	hsk_t_run(l, ctx->t0 + t);
+	hsk_t_flush(test);
+	hsk_t_send(test, &s, ctx->t0 + t);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EmbryonicRsts), 1L);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
 }
 
 /* RST in window: embryonic reset, nothing sent [EmbryonicRsts]. */
@@ -1437,11 +1542,13 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_backlog_clamp),
 	KUNIT_CASE(hsk_acceptq_holds_b_plus_1),
 	KUNIT_CASE(hsk_req_syn_retransmit),
+	KUNIT_CASE(hsk_req_syn_resend_ratelimit),
 	KUNIT_CASE(hsk_req_bad_ack),
 	KUNIT_CASE(hsk_req_out_of_window),
 	KUNIT_CASE(hsk_req_window_edges),
 	KUNIT_CASE(hsk_req_paws),
 	KUNIT_CASE(hsk_req_paws_zero_ts_recent),
+	KUNIT_CASE(hsk_req_paws_rst),
 	KUNIT_CASE(hsk_req_rst),
 	KUNIT_CASE(hsk_req_new_syn),
 	KUNIT_CASE(hsk_req_no_ack),

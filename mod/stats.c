@@ -62,6 +62,7 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPAbortOnData, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPSackRecovery, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPSACKReneging, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPACKSkippedSynRecv, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

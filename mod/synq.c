@@ -287,14 +287,37 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 	spin_unlock(&l->lock);
 }
 
-/* RFC 7323 PAWS for SYN_RECV: an older TSval than the last one is stale. */
+/*
+ * RFC 7323 PAWS for SYN_RECV: an older TSval than the last one is stale.
+ * A RST too, unless the entry's timeout has reached an MSL: Linux's
+ * tcp_paws_reject() dates ts_recent at now minus that timeout.
+ */
 static bool hsk_req_paws_reject(const struct hsk_req *req,
 				const struct hsk_seg *seg)
 {
 	/* A TSval of 0 in the SYN proves nothing (Linux's tcp_paws_check). */
-	return (req->flags & HSK_REQ_TS) && (seg->opt.has & HSK_HAS_TS) &&
-	       req->ts_recent && !(seg->flags & HSK_TH_RST) &&
-	       (s32)(req->ts_recent - seg->opt.tsval) > 0;
+	if (!(req->flags & HSK_REQ_TS) || !(seg->opt.has & HSK_HAS_TS) ||
+	    !req->ts_recent || (s32)(req->ts_recent - seg->opt.tsval) <= 0)
+		return false;
+	return !(seg->flags & HSK_TH_RST) ||
+	       hsk_synq_timeout(req->num_timeout) < HSK_PAWS_MSL;
+}
+
+/*
+ * Linux's tcp_oow_rate_limited() for a retransmitted SYN: one SYN-ACK in
+ * answer per HSK_OOW_RATELIMIT, so that a stream of copies of a SYN does
+ * not draw as many SYN-ACKs. The first is always answered.
+ */
+static bool hsk_req_resend_limited(const struct hsk_req *req,
+				   unsigned long now)
+{
+	long since;
+
+	if (!(req->tflags & HSK_REQ_T_SYN_ANSWERED))
+		return false;
+	since = (long)hsk_synq_timeout(req->num_timeout) -
+		hsk_req_due_in(req, now);
+	return since >= 0 && since < HSK_OOW_RATELIMIT;
 }
 
 /* tcp_in_window(): the segment overlaps [rcv_nxt, rcv_nxt + wnd]. */
@@ -361,7 +384,12 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 	/* A retransmitted SYN: answer it again and restart the timer. */
 	if (seg->seq == req->irs && !paws_reject &&
 	    (flags & (HSK_TH_RST | HSK_TH_SYN | HSK_TH_ACK)) == HSK_TH_SYN) {
+		if (hsk_req_resend_limited(req, now)) {
+			hsk_inc(HSK_MIB_TCPACKSkippedSynRecv);
+			goto out;
+		}
 		hsk_req_rearm(l, req, now);
+		req->tflags |= HSK_REQ_T_SYN_ANSWERED;
 		hsk_req_send_synack(req, seg);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
@@ -487,6 +515,7 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 			if (!req->num_timeout)
 				l->young--;
 			req->num_timeout++;
+			req->tflags &= ~HSK_REQ_T_SYN_ANSWERED;
 			req->expires = (u32)(now +
 					     hsk_synq_timeout(req->num_timeout));
 			hsk_tq_push(&resend, req);

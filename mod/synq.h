@@ -50,6 +50,13 @@ struct hsk_req {
 enum {
 	HSK_REQ_T_ANY = BIT(0),		/* made at a 0.0.0.0 listener */
 	HSK_REQ_T_REARMED = BIT(1),	/* expires moved on in place: requeue */
+	/*
+	 * A retransmitted SYN was answered when expires was last set, so at
+	 * expires - the current timeout: the stamp of Linux's
+	 * last_oow_ack_time without its 4 bytes. The timer's next firing,
+	 * at least 1 s later, clears it.
+	 */
+	HSK_REQ_T_SYN_ANSWERED = BIT(2),
 };
 
 enum {

@@ -428,6 +428,36 @@ def test_third_ack_rules():
         assert d["EmbryonicRsts"] == 0, d
 
 
+def test_syn_copies_rate_limited_and_stale_rst_dropped():
+    """Copies of a SYN draw one SYN-ACK per 500 ms, as Linux's
+    tcp_oow_rate_limited [TCPACKSkippedSynRecv]; a RST older than the SYN by
+    its TSval fails PAWS [PAWSEstab] and leaves the entry (tcp_paws_reject)."""
+    with hskdev.Listener(8019) as ls, Wire() as w:
+        cl = Client(w, 8019)
+        cl.synack()
+        c = Counters()
+        for _ in range(3):
+            cl.syn()
+        got = cl.replies(0.3)
+        assert [flag_str(r.flags) for r in got] == ["SA"], got
+        assert got[0].seq == cl.iss, got
+        time.sleep(0.3)
+        cl.syn()
+        assert flag_str(cl.one().flags) == "SA"
+        cl.send("R", cl.isn + 1,
+                options=[("NOP", None), ("NOP", None), ("Timestamp", (99999, 0))])
+        assert not cl.replies(0.3), "a stale RST was answered"
+        d = c.delta()
+        assert d["TCPACKSkippedSynRecv"] == 2 and d["PAWSEstab"] == 1, d
+        assert d["TCPSynRetrans"] >= 2 and d["EmbryonicRsts"] == 0, d
+        # Still half-open: the right ACK completes it.
+        cl.ack()
+        assert not cl.replies(0.3)
+        fd, peer, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+        os.close(fd)
+        assert peer == (cl.src, cl.sport)
+
+
 def test_embryonic_reset_by_rst_and_by_syn():
     with hskdev.Listener(8012), Wire() as w:
         c = Counters()
