@@ -1303,6 +1303,57 @@ static void hsk_synq_no_pruning_at_half(struct kunit *test)
 /* --- listener close ---------------------------------------------------- */
 
 /* Close resets and frees half-open entries and unaccepted connections. */
+/*
+ * More entries than one round of the flush takes, on two timer queues,
+ * three of them dead on their queue: every live one gets its RST, once.
+ */
+static void hsk_listener_close_many(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	const unsigned int n = 3 * HSK_SYNQ_BUDGET + 7;
+	struct hsk_listener *l;
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+	struct hsk_seg sa, r;
+	unsigned int i;
+
+	hsk_knobs.max_syn_backlog = 4096;
+	l = hsk_t_listen(test, 8061, 16);
+	for (i = 0; i < n; i++) {
+		hsk_t_syn(&s, 20000 + i, 8061);
+		hsk_t_open(test, &s, i < n / 2 ? ctx->t0 : T_MS(ctx, 500), &sa);
+	}
+	/* The first half times out once and moves to the 2 s queue. */
+	for (i = 0; i * HSK_SYNQ_BUDGET < n; i++)
+		hsk_t_run(l, T_S(ctx, 1));
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), n / 2);
+	hsk_t_flush(test);
+	for (i = 0; i < 3; i++) {
+		hsk_t_syn(&s, 20000 + i * 300, 8061);
+		s.seq++;
+		s.flags = HSK_TH_RST;
+		s.mss = 0;
+		s.wscale = -1;
+		s.sack_perm = false;
+		hsk_t_send(test, &s, T_S(ctx, 1));
+	}
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), n - 3);
+
+	hsk_t_snap(&m);
+	hsk_t_close(test, l);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), n - 3);
+	for (i = 0; i < n - 3; i++) {
+		hsk_t_pop(test, &r);
+		KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_RST | HSK_TH_ACK);
+	}
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OutRsts), (long)(n - 3));
+	for (i = 0; i < n; i += 97) {
+		hsk_t_syn(&s, 20000 + i, 8061);
+		KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	}
+}
+
 static void hsk_listener_close_resets(struct kunit *test)
 {
 	struct hsk_t_ctx *ctx = test->priv;
@@ -1563,6 +1614,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_synq_pruning_full),
 	KUNIT_CASE(hsk_synq_no_pruning_at_half),
 	KUNIT_CASE(hsk_listener_close_resets),
+	KUNIT_CASE(hsk_listener_close_many),
 	KUNIT_CASE(hsk_req_wildcard_owner),
 	KUNIT_CASE(hsk_req_dead_freed_by_timer),
 	KUNIT_CASE(hsk_req_rearm_keeps_order),

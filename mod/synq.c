@@ -565,25 +565,47 @@ unlock:
 	spin_unlock_bh(&l->lock);
 }
 
-/* Resets and frees every half-open entry of a closing listener. */
+/*
+ * Resets and frees every half-open entry of a closing listener, whose
+ * timer is shut down. In rounds of HSK_SYNQ_BUDGET: a million entries
+ * would otherwise hold the lock, and bottom halves off, for seconds, and
+ * overflow the backlog with their RSTs; between rounds the lock is free
+ * and each RST's softirq runs as it is sent. Entries unlinked in a round
+ * are this function's alone: lookups no longer find them, and segments
+ * that found them before see the listener dead under its lock.
+ */
 void hsk_synq_flush(struct hsk_listener *l)
 {
+	struct hsk_tq rst = { .tailp = &rst.head };
 	struct hsk_req *req;
+	unsigned int n;
 	int i;
 
-	spin_lock_bh(&l->lock);
-	for (i = 0; i < HSK_TQ_LEVELS; i++) {
-		while (l->tq[i].head) {
-			req = hsk_tq_pop(&l->tq[i]);
-			if (!(req->flags & HSK_REQ_DEAD)) {
-				hsk_send_rst_to(&req->key, req->iss + 1,
-						req->irs + 1);
+	might_sleep();
+	do {
+		n = 0;
+		spin_lock_bh(&l->lock);
+		for (i = 0; i < HSK_TQ_LEVELS && n < HSK_SYNQ_BUDGET; i++) {
+			while (l->tq[i].head && n < HSK_SYNQ_BUDGET) {
+				req = hsk_tq_pop(&l->tq[i]);
+				n++;
+				if (req->flags & HSK_REQ_DEAD) {
+					hsk_req_free(req);
+					continue;
+				}
 				hsk_req_unlink(l, req);
+				hsk_tq_push(&rst, req);
 			}
+		}
+		spin_unlock_bh(&l->lock);
+
+		while (rst.head) {
+			req = hsk_tq_pop(&rst);
+			hsk_send_rst_to(&req->key, req->iss + 1, req->irs + 1);
 			hsk_req_free(req);
 		}
-	}
-	spin_unlock_bh(&l->lock);
+		cond_resched();
+	} while (n);
 }
 
 /*
