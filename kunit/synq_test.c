@@ -1525,6 +1525,21 @@ static void hsk_req_rearm_keeps_order(struct kunit *test)
  * One run resends at most HSK_SYNQ_BUDGET SYN-ACKs, under
  * netdev_max_backlog; the rest go at the next run, a tick later.
  */
+/* A run sends what half the CPU's backlog has room for, 16 to 256. */
+static void hsk_synq_backlog_room(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 1000), 256U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(244, 1000), 256U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(300, 1000), 200U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(483, 1000), 17U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(484, 1000), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(5000, 1000), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 100), 50U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 0), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, -1), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, INT_MAX), 256U);
+}
+
 static void hsk_synq_budget(struct kunit *test)
 {
 	struct hsk_t_ctx *ctx = test->priv;
@@ -1619,6 +1634,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_dead_freed_by_timer),
 	KUNIT_CASE(hsk_req_rearm_keeps_order),
 	KUNIT_CASE(hsk_synq_budget),
+	KUNIT_CASE(hsk_synq_backlog_room),
 	KUNIT_CASE(hsk_syn_reply_in_place),
 	{}
 };

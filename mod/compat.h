@@ -9,6 +9,10 @@
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 
+#ifdef HSK_HAVE_HOTDATA_BACKLOG
+#include <net/hotdata.h>
+#endif
+
 /* 6.12 moved asm/unaligned.h to linux/unaligned.h. */
 #ifdef HSK_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
@@ -39,6 +43,16 @@ hsk_compat_register_sysctl(const char *path, struct ctl_table *table,
 	return register_net_sysctl_sz(&init_net, path, table, entries);
 #else
 	return register_net_sysctl(&init_net, path, table);
+#endif
+}
+
+/* netdev_max_backlog: a global in 6.1, in net_hotdata from 6.9. */
+static inline int hsk_compat_max_backlog(void)
+{
+#ifdef HSK_HAVE_HOTDATA_BACKLOG
+	return READ_ONCE(net_hotdata.max_backlog);
+#else
+	return READ_ONCE(netdev_max_backlog);
 #endif
 }
 

@@ -12,6 +12,7 @@
  * timer frees it when it gets there, after an RCU grace period.
  */
 
+#include "compat.h"
 #include "conn.h"
 #include "cookie.h"
 #include "hsk.h"
@@ -452,14 +453,38 @@ out:
 }
 
 /*
+ * SYN-ACKs this CPU's backlog can take now: half of it, less what waits
+ * there already (netif_rx drops beyond its bound). Timer runs that fall
+ * behind follow each other in one softirq before the backlog is
+ * processed, so a fixed budget per run is not enough. Never below
+ * HSK_SYNQ_MIN_BUDGET, so that entries still expire when other traffic
+ * keeps the backlog busy.
+ */
+static unsigned int hsk_synq_room_for(unsigned int qlen, int max_backlog)
+{
+	unsigned int half = max(max_backlog, 0) / 2;
+
+	if (qlen + HSK_SYNQ_MIN_BUDGET >= half)
+		return HSK_SYNQ_MIN_BUDGET;
+	return min_t(unsigned int, half - qlen, HSK_SYNQ_BUDGET);
+}
+
+static unsigned int hsk_synq_room(void)
+{
+	return hsk_synq_room_for(skb_queue_len_lockless(
+		&this_cpu_ptr(&softnet_data)->input_pkt_queue),
+		hsk_compat_max_backlog());
+}
+
+/*
  * The listener's timer: every entry due at @now fires once, in expiry
  * order: it resends its SYN-ACK or, after its last retry, dies. DEAD
  * entries met on the way are freed, rearmed ones requeued. Due entries
  * leave their queues under the lock and their SYN-ACKs go out after it is
  * dropped, so SYNs and third ACKs on other CPUs do not wait for a burst of
  * retransmissions; they join their next queue once sent. At most
- * HSK_SYNQ_BUDGET per run, under netdev_max_backlog, so a million entries
- * due at once neither hold the CPU for a second nor overflow the backlog.
+ * hsk_synq_room() per run, so a million entries due at once neither
+ * hold the CPU for a second nor overflow the backlog.
  * Runs never overlap (a timer, or KUnit's direct calls), and only a run or
  * a flush after the timer's shutdown frees entries: the ones in flight
  * stay valid while unlocked.
@@ -468,7 +493,7 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 {
 	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
 	unsigned int retries0 = READ_ONCE(hsk_knobs.synack_retries);
-	unsigned int budget = HSK_SYNQ_BUDGET;
+	unsigned int budget = hsk_synq_room();
 	struct hsk_tq resend = { .tailp = &resend.head };
 	struct hsk_req *req;
 	unsigned long next = 0;
