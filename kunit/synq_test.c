@@ -1525,7 +1525,10 @@ static void hsk_req_rearm_keeps_order(struct kunit *test)
  * One run resends at most HSK_SYNQ_BUDGET SYN-ACKs, under
  * netdev_max_backlog; the rest go at the next run, a tick later.
  */
-/* A run sends what half the CPU's backlog has room for, 16 to 256. */
+/*
+ * A run sends what half the CPU's backlog has room for, at most 256; 16
+ * while it is between half and three quarters full, then none.
+ */
 static void hsk_synq_backlog_room(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 1000), 256U);
@@ -1533,9 +1536,14 @@ static void hsk_synq_backlog_room(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(300, 1000), 200U);
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(483, 1000), 17U);
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(484, 1000), 16U);
-	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(5000, 1000), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(485, 1000), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(734, 1000), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(735, 1000), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(5000, 1000), 0U);
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 100), 50U);
-	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 0), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(60, 100), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, 63), 16U);
+	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(9, 0), 16U);
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, -1), 16U);
 	KUNIT_EXPECT_EQ(test, hsk_synq_room_for(0, INT_MAX), 256U);
 }

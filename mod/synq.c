@@ -21,6 +21,7 @@
 #include "synq.h"
 #include "trace.h"
 
+#include <linux/delay.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/siphash.h>
@@ -453,26 +454,31 @@ out:
 }
 
 /*
- * SYN-ACKs this CPU's backlog can take now: half of it, less what waits
- * there already (netif_rx drops beyond its bound). Timer runs that fall
- * behind follow each other in one softirq before the backlog is
- * processed, so a fixed budget per run is not enough. Never below
- * HSK_SYNQ_MIN_BUDGET, so that entries still expire when other traffic
- * keeps the backlog busy.
+ * Segments this CPU's backlog can take now, with @qlen waiting there:
+ * up to half of it (netif_rx drops beyond its bound). Timer runs that
+ * fall behind follow each other in one softirq before the backlog is
+ * processed, and a flush can outrun ksoftirqd, so a fixed budget is not
+ * enough. While other traffic keeps it over half full, a few, so that
+ * entries still expire; none once it is three quarters full.
  */
 static unsigned int hsk_synq_room_for(unsigned int qlen, int max_backlog)
 {
-	unsigned int half = max(max_backlog, 0) / 2;
+	unsigned int max = max(max_backlog, 0), half = max / 2;
 
-	if (qlen + HSK_SYNQ_MIN_BUDGET >= half)
+	/* A backlog too small to matter: progress first. */
+	if (max < 4 * HSK_SYNQ_MIN_BUDGET)
 		return HSK_SYNQ_MIN_BUDGET;
-	return min_t(unsigned int, half - qlen, HSK_SYNQ_BUDGET);
+	if (qlen + HSK_SYNQ_MIN_BUDGET <= half)
+		return min_t(unsigned int, half - qlen, HSK_SYNQ_BUDGET);
+	return qlen + HSK_SYNQ_MIN_BUDGET <= max / 4 * 3 ?
+	       HSK_SYNQ_MIN_BUDGET : 0;
 }
 
+/* raw_: a flush may move to another CPU meanwhile; then it is a guess. */
 static unsigned int hsk_synq_room(void)
 {
 	return hsk_synq_room_for(skb_queue_len_lockless(
-		&this_cpu_ptr(&softnet_data)->input_pkt_queue),
+		&raw_cpu_ptr(&softnet_data)->input_pkt_queue),
 		hsk_compat_max_backlog());
 }
 
@@ -592,26 +598,33 @@ unlock:
 
 /*
  * Resets and frees every half-open entry of a closing listener, whose
- * timer is shut down. In rounds of HSK_SYNQ_BUDGET: a million entries
- * would otherwise hold the lock, and bottom halves off, for seconds, and
- * overflow the backlog with their RSTs; between rounds the lock is free
- * and each RST's softirq runs as it is sent. Entries unlinked in a round
- * are this function's alone: lookups no longer find them, and segments
- * that found them before see the listener dead under its lock.
+ * timer is shut down. In rounds as large as the backlog has room for: a
+ * million entries would otherwise hold the lock, and bottom halves off,
+ * for seconds, and overflow the backlog with their RSTs. Between rounds
+ * the lock is free, and the RSTs' softirq runs as they are sent or, when
+ * ksoftirqd has it, meanwhile: a full backlog gets a millisecond. Entries
+ * unlinked in a round are this function's alone: lookups no longer find
+ * them, and segments that found them before see the listener dead under
+ * its lock.
  */
 void hsk_synq_flush(struct hsk_listener *l)
 {
 	struct hsk_tq rst = { .tailp = &rst.head };
+	unsigned int n, room;
 	struct hsk_req *req;
-	unsigned int n;
 	int i;
 
 	might_sleep();
 	do {
+		room = hsk_synq_room();
+		if (!room) {
+			usleep_range(1000, 2000);
+			room = HSK_SYNQ_MIN_BUDGET;
+		}
 		n = 0;
 		spin_lock_bh(&l->lock);
-		for (i = 0; i < HSK_TQ_LEVELS && n < HSK_SYNQ_BUDGET; i++) {
-			while (l->tq[i].head && n < HSK_SYNQ_BUDGET) {
+		for (i = 0; i < HSK_TQ_LEVELS && n < room; i++) {
+			while (l->tq[i].head && n < room) {
 				req = hsk_tq_pop(&l->tq[i]);
 				n++;
 				if (req->flags & HSK_REQ_DEAD) {
