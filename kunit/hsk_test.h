@@ -172,6 +172,16 @@ static inline void hsk_t_syn(struct hsk_t_seg *s, u16 sport, u16 dport)
 	s->tsval = 0x10000000U + sport;
 }
 
+/* Turns SYN @s into a RST at its rcv_nxt: no SYN options, TS kept. */
+static inline void hsk_t_rst_of(struct hsk_t_seg *s)
+{
+	s->seq++;
+	s->flags = HSK_TH_RST;
+	s->mss = 0;
+	s->wscale = -1;
+	s->sack_perm = false;
+}
+
 /* A SYN with no options at all. */
 static inline void hsk_t_syn_bare(struct hsk_t_seg *s, u16 sport, u16 dport)
 {

@@ -775,11 +775,7 @@ static void hsk_req_paws_rst(struct kunit *test)
 	hsk_t_syn(&syn, 40280, 8028);
 	hsk_t_open(test, &syn, ctx->t0, &sa);
 	s = syn;
-	s.seq++;
-	s.flags = HSK_TH_RST;
-	s.mss = 0;
-	s.wscale = -1;
-	s.sack_perm = false;
+	hsk_t_rst_of(&s);
 	s.tsval = syn.tsval - 1;
 	hsk_t_snap(&m);
 	hsk_t_send(test, &s, ctx->t0);
@@ -828,11 +824,7 @@ static void hsk_req_rst(struct kunit *test)
 	hsk_t_snap(&m);
 
 	/* A bare RST at rcv_nxt. */
-	a.seq++;
-	a.flags = HSK_TH_RST;
-	a.mss = 0;
-	a.wscale = -1;
-	a.sack_perm = false;
+	hsk_t_rst_of(&a);
 	hsk_t_send(test, &a, ctx->t0);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&a));
@@ -1330,11 +1322,7 @@ static void hsk_listener_close_many(struct kunit *test)
 	hsk_t_flush(test);
 	for (i = 0; i < 3; i++) {
 		hsk_t_syn(&s, 20000 + i * 300, 8061);
-		s.seq++;
-		s.flags = HSK_TH_RST;
-		s.mss = 0;
-		s.wscale = -1;
-		s.sack_perm = false;
+		hsk_t_rst_of(&s);
 		hsk_t_send(test, &s, T_S(ctx, 1));
 	}
 	hsk_t_expect_none(test);
