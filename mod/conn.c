@@ -31,6 +31,11 @@ static const struct rhashtable_params hsk_conn_params = {
 	.key_offset = offsetof(struct hsk_conn, key),
 	.head_offset = offsetof(struct hsk_conn, node),
 	.automatic_shrinking = true,
+	/*
+	 * A few entries coming and going would otherwise grow and shrink a
+	 * tiny table every few inserts: 2 KiB of buckets is cheaper.
+	 */
+	.min_size = HSK_TABLE_MIN_SIZE,
 };
 
 void hsk_tuple_from_seg(struct hsk_tuple *t, const struct hsk_seg *seg)

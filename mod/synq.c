@@ -37,6 +37,11 @@ static const struct rhashtable_params hsk_req_params = {
 	.key_offset = offsetof(struct hsk_req, key),
 	.head_offset = offsetof(struct hsk_req, node),
 	.automatic_shrinking = true,
+	/*
+	 * A few entries coming and going would otherwise grow and shrink a
+	 * tiny table every few inserts: 2 KiB of buckets is cheaper.
+	 */
+	.min_size = HSK_TABLE_MIN_SIZE,
 };
 
 /* The caller holds rcu_read_lock(). */
