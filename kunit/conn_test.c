@@ -1758,15 +1758,24 @@ static u32 t_sacked(struct hsk_conn *c)
 	return mask;
 }
 
-/* @n full segments written and all sent; returns the first one's seq. */
-static u32 t_flight(struct kunit *test, struct t_peer *p, u32 n)
+/*
+ * A SACK connection at @port with ten full segments written and sent, and
+ * the counters snapped in @m; returns the first segment's seq, which
+ * SEG(k), the k-th segment's, counts from.
+ */
+static u32 t_sack_flight(struct kunit *test, struct t_peer *p, u16 port,
+			 struct hsk_t_mibs *m)
 {
-	KUNIT_ASSERT_EQ(test, t_write(test, p->c, n * 1448), (ssize_t)n * 1448);
-	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), n);
+	t_est_std(test, p, port);
+	KUNIT_ASSERT_EQ(test, t_write(test, p->c, 10 * 1448), 10 * 1448L);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 10U);
 	hsk_t_flush(test);
 	KUNIT_ASSERT_TRUE(test, p->c->opts & HSK_OPTI_SACK);
+	hsk_t_snap(m);
 	return p->iss + 1;
 }
+
+#define SEG(k) (s + (k) * 1448)
 
 /*
  * Ten segments, 1 and 4 lost; the client ACKs each arrival with the
@@ -1776,17 +1785,13 @@ static u32 t_flight(struct kunit *test, struct t_peer *p, u32 n)
  */
 static void hsk_conn_sackrx_two_holes(struct kunit *test)
 {
-	u8 o[40];
 	struct hsk_t_mibs m;
-	struct hsk_conn *c;
 	struct t_peer p;
-	u32 s, i;
+	u32 s = t_sack_flight(test, &p, 9153, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
+	u32 i;
 
-	t_est_std(test, &p, 9153);
-	c = p.c;
-	s = t_flight(test, &p, 10);
-#define SEG(k) (s + (k) * 1448)
-	hsk_t_snap(&m);
 	p.s.ack = SEG(1);
 	t_ack(test, &p);			/* segment 0 */
 	hsk_t_expect_none(test);
@@ -1838,7 +1843,6 @@ static void hsk_conn_sackrx_two_holes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 0L);
-#undef SEG
 }
 
 /*
@@ -1848,18 +1852,13 @@ static void hsk_conn_sackrx_two_holes(struct kunit *test)
  */
 static void hsk_conn_sackrx_holes_at_once(struct kunit *test)
 {
-	u8 o[40];
 	struct hsk_t_mibs m;
-	struct hsk_conn *c;
 	struct t_peer p;
-	u32 s;
+	u32 s = t_sack_flight(test, &p, 9154, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
 	int i;
 
-	t_est_std(test, &p, 9154);
-	c = p.c;
-	s = t_flight(test, &p, 10);
-#define SEG(k) (s + (k) * 1448)
-	hsk_t_snap(&m);
 	p.s.ack = s;
 	t_sacks(&p, o, 2, SEG(6), SEG(10), SEG(2), SEG(4));
 	t_ack(test, &p);
@@ -1886,7 +1885,6 @@ static void hsk_conn_sackrx_holes_at_once(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 4L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
-#undef SEG
 }
 
 /*
@@ -1896,17 +1894,12 @@ static void hsk_conn_sackrx_holes_at_once(struct kunit *test)
  */
 static void hsk_conn_sackrx_bad_blocks(struct kunit *test)
 {
-	u8 o[40];
 	struct hsk_t_mibs m;
-	struct hsk_conn *c;
 	struct t_peer p;
-	u32 s;
+	u32 s = t_sack_flight(test, &p, 9155, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
 
-	t_est_std(test, &p, 9155);
-	c = p.c;
-	s = t_flight(test, &p, 10);
-#define SEG(k) (s + (k) * 1448)
-	hsk_t_snap(&m);
 	p.s.ack = SEG(1);
 	t_ack(test, &p);
 	hsk_t_expect_none(test);
@@ -1930,7 +1923,6 @@ static void hsk_conn_sackrx_bad_blocks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, c->in_recovery);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
-#undef SEG
 }
 
 /*
@@ -1940,17 +1932,12 @@ static void hsk_conn_sackrx_bad_blocks(struct kunit *test)
  */
 static void hsk_conn_sackrx_rto_clears(struct kunit *test)
 {
-	u8 o[40];
 	struct hsk_t_mibs m;
-	struct hsk_conn *c;
 	struct t_peer p;
-	u32 s;
+	u32 s = t_sack_flight(test, &p, 9156, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
 
-	t_est_std(test, &p, 9156);
-	c = p.c;
-	s = t_flight(test, &p, 10);
-#define SEG(k) (s + (k) * 1448)
-	hsk_t_snap(&m);
 	p.s.ack = s;
 	t_sacks(&p, o, 1, SEG(1), SEG(3));
 	t_ack(test, &p);
@@ -1984,7 +1971,6 @@ static void hsk_conn_sackrx_rto_clears(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 0L);
-#undef SEG
 }
 
 /*
@@ -1994,17 +1980,13 @@ static void hsk_conn_sackrx_rto_clears(struct kunit *test)
  */
 static void hsk_conn_sackrx_lost_then_sacked(struct kunit *test)
 {
-	u8 o[40];
 	struct hsk_t_mibs m;
-	struct hsk_conn *c;
 	struct t_peer p;
-	u32 s, k;
+	u32 s = t_sack_flight(test, &p, 9158, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
+	u32 k;
 
-	t_est_std(test, &p, 9158);
-	c = p.c;
-	s = t_flight(test, &p, 10);
-#define SEG(k) (s + (k) * 1448)
-	hsk_t_snap(&m);
 	p.s.ack = s;
 	t_sacks(&p, o, 1, SEG(6), SEG(10));
 	t_ack(test, &p);
