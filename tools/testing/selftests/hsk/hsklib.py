@@ -104,6 +104,26 @@ def run(cmd, check=True, timeout=30, input=None):
     return p
 
 
+def hping3_flood(args, done, limit=300):
+    """hping3 --flood with args until done() holds, polled every 50 ms.
+
+    --flood sends as fast as hping3 can (some 30k segments/s in a TCG
+    guest, seven times what -i u1 gives) and ignores -c, so the caller
+    says when to stop, by counters. Fails if hping3 dies or done() does
+    not hold within limit seconds."""
+    p = subprocess.Popen(["hping3", "-q", "--flood"] + args, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.monotonic()
+    try:
+        while not done():
+            assert p.poll() is None, "hping3 %s exited with %s" % (args, p.returncode)
+            assert time.monotonic() - t0 < limit, "flood unfinished after %d s" % limit
+            time.sleep(0.05)
+    finally:
+        p.kill()
+        p.wait()
+
+
 # --- the module and hsk0 ------------------------------------------------
 
 def module_loaded():

@@ -434,7 +434,7 @@ def test_16mib_through_loss_and_reordering():
     # client's SACK blocks (RFC 6675): in a TCG guest 4 MiB back took 36 s
     # with NewReno's recovery, 26 s with SACK's (one run of each).
     size, back = 16 << 20, 4 << 20
-    netem = "loss 5% delay 5ms reorder 25% 50%".split()
+    netem = "loss 5% delay 1ms reorder 25% 50%".split()
     data = random.Random(16).randbytes(size)
     want = hashlib.sha256(data).hexdigest()
     want_back = hashlib.sha256(data[:back]).hexdigest()
