@@ -1926,11 +1926,14 @@ static void hsk_conn_sackrx_bad_blocks(struct kunit *test)
 }
 
 /*
- * An RTO forgets the scoreboard (RFC 2018 8: the receiver may renege), so
- * segments SACKed before it go again as the window reopens; and a head
- * that is SACKed yet not acknowledged is reneging [TCPSACKReneging].
+ * An RTO keeps what the peer SACKed (RFC 6675 5.1, as Linux's
+ * tcp_enter_loss): the head goes again, then as the window reopens every
+ * segment but the SACKed ones, which are passed over and do not count in
+ * flight. A head that is SACKed yet not acknowledged is reneging
+ * [TCPSACKReneging]: the marks go, and what was passed over counts in
+ * flight again; an RTO then resends everything.
  */
-static void hsk_conn_sackrx_rto_clears(struct kunit *test)
+static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 {
 	struct hsk_t_mibs m;
 	struct t_peer p;
@@ -1938,39 +1941,66 @@ static void hsk_conn_sackrx_rto_clears(struct kunit *test)
 	struct hsk_conn *c = p.c;
 	u8 o[40];
 
+	/* 0 and 1 lost, 2 and 3 SACKed. */
 	p.s.ack = s;
-	t_sacks(&p, o, 1, SEG(1), SEG(3));
+	t_sacks(&p, o, 1, SEG(2), SEG(4));
 	t_ack(test, &p);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2));
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3));
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 
 	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
 	t_expect_data(test, &p, SEG(0), 1448);
-	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3));
+	KUNIT_EXPECT_EQ(test, c->cwnd, (u32)c->mss);
 
 	/* The blocks again: past the rewound snd_nxt, so ignored. */
 	t_ack(test, &p);
-	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3));
 	hsk_t_expect_none(test);
 
-	/* Segment 0 acknowledged: 1 and 2 go again, SACKed or not. */
-	t_sacks(&p, o, 0);
+	/*
+	 * Segment 0 acknowledged, cwnd two segments: 1 goes, 2 and 3 are
+	 * passed over and not in flight, so 4 goes too.
+	 */
 	p.s.ack = SEG(1);
 	t_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
 	t_expect_data(test, &p, SEG(1), 1448);
-	t_expect_data(test, &p, SEG(2), 1448);
-	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
+	t_expect_data(test, &p, SEG(4), 1448);
+	KUNIT_EXPECT_EQ(test, c->skipped, 2U * 1448);
+	KUNIT_EXPECT_EQ(test, c->snd_nxt, SEG(5));
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2));
 
-	/* 1 SACKed, then an ACK up to it only: the peer reneged. */
-	t_sacks(&p, o, 1, SEG(1), SEG(2));
-	p.s.ack = SEG(1);
+	/*
+	 * 1 arrived, and the peer holds up to 4: the skipped ones leave the
+	 * count as they are acked; cwnd three segments, one in flight.
+	 */
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(4);
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->skipped, 0U);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
+	t_expect_data(test, &p, SEG(5), 1448);
+	t_expect_data(test, &p, SEG(6), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
+	/* Everything sent since the RTO went before it: 0, 1, 4, 5, 6. */
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 5L);
+
+	/* 4 SACKed, then an ACK up to it only: the peer reneged. */
+	t_sacks(&p, o, 1, SEG(4), SEG(5));
 	t_ack(test, &p);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 0L);
+	hsk_t_flush(test);
+
+	/* The next RTO resends the head, 4, which was SACKed once. */
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(4), 1448);
 }
 
 /*
@@ -2095,7 +2125,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sackrx_two_holes),
 	KUNIT_CASE(hsk_conn_sackrx_holes_at_once),
 	KUNIT_CASE(hsk_conn_sackrx_bad_blocks),
-	KUNIT_CASE(hsk_conn_sackrx_rto_clears),
+	KUNIT_CASE(hsk_conn_sackrx_rto_keeps),
 	KUNIT_CASE(hsk_conn_sackrx_lost_then_sacked),
 	KUNIT_CASE(hsk_conn_sackrx_not_agreed),
 	{}

@@ -27,10 +27,15 @@ struct hsk_skb_cb {
 	u32 order;		/* oooq: arrival order, for SACK */
 	u8 retrans;		/* sent more than once: no RTT sample (Karn) */
 	u8 fin;			/* a FIN: no data, one sequence number */
-	/* sndq's SACK scoreboard, cleared by an RTO (RFC 2018: reneging). */
+	/*
+	 * sndq's SACK scoreboard. An RTO keeps sacked unless the peer
+	 * reneged (RFC 6675 5.1, as Linux's tcp_enter_loss), and clears the
+	 * rest.
+	 */
 	u8 sacked;		/* inside a SACK block of the peer */
 	u8 lost;		/* RFC 6675 IsLost, or the head at a fast rexmit */
 	u8 rexmit;		/* resent by SACK recovery since the RTO: in pipe */
+	u8 skipped;		/* SACKed, so not resent after an RTO: see push */
 };
 
 #define HSK_SKB_CB(skb) ((struct hsk_skb_cb *)(skb)->cb)
@@ -72,6 +77,7 @@ struct hsk_conn {
 	u32 ssthresh;
 	u32 recover;			/* NewReno: snd_nxt at fast retransmit */
 	u32 pipe;			/* RFC 6675 SetPipe, in SACK recovery */
+	u32 skipped;			/* bytes of cb->skipped skbs in sndq */
 	u8 dupacks;
 	u8 retries;			/* consecutive RTO or probe backoffs */
 	bool in_recovery;

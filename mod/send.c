@@ -27,9 +27,10 @@ static u32 hsk_conn_payload(const struct hsk_conn *c)
 	return c->mss - (c->opts & HSK_OPTI_TS ? HSK_TS_OPTLEN : 0);
 }
 
+/* Sent and not acknowledged, less what an RTO's go-back-N skipped. */
 static u32 hsk_conn_in_flight(const struct hsk_conn *c)
 {
-	return c->snd_nxt - c->snd_una;
+	return c->snd_nxt - c->snd_una - c->skipped;
 }
 
 /* In SACK recovery, RFC 6675's pipe stands for what is in flight. */
@@ -81,9 +82,23 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		struct sk_buff *skb = c->snd_head;
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 		u32 wnd_end = c->snd_una + c->snd_wnd;
-		u32 flight = hsk_conn_sack_recovery(c) ? c->pipe :
-			     hsk_conn_in_flight(c);
+		u32 flight;
 
+		/*
+		 * Rewound by an RTO onto what the peer SACKed: it holds it, so
+		 * go on past it without sending (Linux resends only what is
+		 * not SACKed after a timeout).
+		 */
+		if (cb->sacked) {
+			cb->skipped = 1;
+			c->skipped += skb->len;
+			c->snd_nxt = cb->end_seq;
+			c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
+				      skb_queue_next(&c->sndq, skb);
+			continue;
+		}
+		flight = hsk_conn_sack_recovery(c) ? c->pipe :
+			 hsk_conn_in_flight(c);
 		if (flight && flight + skb->len > c->cwnd)
 			break;
 		if (!cb->fin && after(cb->end_seq, wnd_end)) {
@@ -111,6 +126,9 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 			__skb_queue_after(&c->sndq, skb, rest);
 		}
 		hsk_conn_xmit(c, skb, now);
+		/* Sent before an RTO rewound snd_nxt: a retransmission. */
+		if (before(cb->seq, c->snd_max))
+			hsk_inc(HSK_MIB_TCPRetransSegs);
 		c->pipe += skb->len;
 		c->snd_nxt = cb->end_seq;
 		if (after(c->snd_nxt, c->snd_max))
@@ -167,6 +185,8 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 				__skb_pull(skb, n);
 				cb->seq = ack;
 				c->snd_bytes -= n;
+				if (cb->skipped)
+					c->skipped -= n;
 			}
 			break;
 		}
@@ -180,6 +200,8 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 				      skb_queue_next(&c->sndq, skb);
 		__skb_unlink(skb, &c->sndq);
 		c->snd_bytes -= skb->len;
+		if (cb->skipped)
+			c->skipped -= skb->len;
 		consume_skb(skb);
 	}
 	c->snd_una = ack;
@@ -222,26 +244,41 @@ static struct sk_buff *hsk_conn_last_sent(struct hsk_conn *c)
 	       skb_queue_prev(&c->sndq, skb);
 }
 
-/* After an RTO: the receiver may have reneged (RFC 2018 8). */
-static void hsk_conn_sack_clear(struct hsk_conn *c)
+/*
+ * Forgets the scoreboard, SACK marks too when @reneged (RFC 2018 8: the
+ * receiver may drop what it SACKed). What was skipped as SACKed counts
+ * as in flight again until the next RTO resends it.
+ */
+static void hsk_conn_sack_clear(struct hsk_conn *c, bool reneged)
 {
 	struct sk_buff *skb;
 
 	skb_queue_walk(&c->sndq, skb) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
-		cb->sacked = 0;
+		if (reneged)
+			cb->sacked = 0;
 		cb->lost = 0;
 		cb->rexmit = 0;
+		cb->skipped = 0;
 	}
+	c->skipped = 0;
+}
+
+/* SACKed, yet not acknowledged: the peer dropped what it held. */
+static bool hsk_conn_sack_reneged(struct hsk_conn *c)
+{
+	struct sk_buff *head = skb_peek(&c->sndq);
+
+	return head && head != c->snd_head && HSK_SKB_CB(head)->sacked;
 }
 
 /*
  * Marks the sent skbs that lie wholly inside one of the peer's blocks.
  * Ignored: blocks reversed or empty, at or below snd_una (D-SACK, or just
  * old), or reaching beyond snd_nxt (never sent, or sent before an RTO
- * rewound snd_nxt: the marks of those were cleared). Returns whether any
- * block was taken.
+ * rewound snd_nxt: those keep their marks until push comes by). Returns
+ * whether any block was taken.
  */
 static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
 {
@@ -354,18 +391,13 @@ static void hsk_conn_sack_head_lost(struct hsk_conn *c)
 static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 			      bool dupthresh, unsigned long now)
 {
-	struct sk_buff *head = skb_peek(&c->sndq);
 	bool hole;
 
 	if (!hsk_conn_sack_mark(c, &seg->opt) && !c->in_recovery &&
 	    !dupthresh)
 		return;
-	/* SACKed, yet not acknowledged: the peer dropped what it held. */
-	if (head && head != c->snd_head && HSK_SKB_CB(head)->sacked) {
-		struct sk_buff *skb;
-
-		skb_queue_walk(&c->sndq, skb)
-			HSK_SKB_CB(skb)->sacked = 0;
+	if (hsk_conn_sack_reneged(c)) {
+		hsk_conn_sack_clear(c, true);
 		hsk_inc(HSK_MIB_TCPSACKReneging);
 	}
 	hole = hsk_conn_sack_update(c);
@@ -546,8 +578,11 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 		c->in_recovery = false;
 		c->dupacks = 0;
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
-		hsk_conn_sack_clear(c);
-		/* Everything after the head goes again as the window opens. */
+		hsk_conn_sack_clear(c, hsk_conn_sack_reneged(c));
+		/*
+		 * Everything after the head goes again as the window opens,
+		 * but what the peer SACKed (hsk_conn_push).
+		 */
 		skb_queue_walk(&c->sndq, skb) {
 			if (skb == c->snd_head)
 				break;
