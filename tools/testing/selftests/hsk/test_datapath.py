@@ -779,6 +779,68 @@ def test_sack_recovery_resends_exactly_the_holes():
             os.close(fd)
 
 
+def test_rto_resends_what_was_not_sacked():
+    # Ten segments; the client loses 0 and 1, SACKs 2 and 3 once, then
+    # says nothing until the RTO (1 s: no RTT sample yet) resends 0. From
+    # then on it ACKs what arrives. As Linux after a timeout, the engine
+    # resends 1 and new data as slow start allows, but never 2 or 3,
+    # which the client holds: after 0 is acked (cwnd 2) it sends 1 and 4.
+    port, mss = 8147, 1448
+    data = random.Random(port).randbytes(10 * mss)
+    with hskdev.Listener(port) as ls, Wire() as w:
+        cl = Client(w, port, options=[("MSS", 1460), ("SAckOK", b""),
+                                      ("Timestamp", (100000, 0))])
+        cl.synack()
+        cl.ack()
+        fd, _ = accept_one(ls)
+        try:
+            snd, s0 = (cl.isn + 1) & M32, (cl.iss + 1) & M32
+            c = Counters()
+            assert os.write(fd, data) == len(data)
+            segs = []
+            while len(segs) < 10:
+                got = [r for r in cl.replies(0.1) if r.payload]
+                assert got or segs, "no data from the engine"
+                segs += got
+            assert [r.seq for r in segs] == [(s0 + k * mss) & M32 for k in range(10)], segs
+            # TSecr 2 s old: the RTT it measures keeps the next RTO far off.
+            tsecr = (dict(IP(segs[0].raw)[TCP].options)["Timestamp"][0] - 2000) & M32
+            tsv = [100010]
+
+            def ack(a, blocks=()):
+                tsv[0] += 1
+                opts = [("NOP", None), ("NOP", None), ("Timestamp", (tsv[0], tsecr))]
+                if blocks:
+                    opts += [("NOP", None), ("NOP", None),
+                             ("SAck", tuple((s0 + k * mss) & M32
+                                            for b in blocks for k in b))]
+                cl.send("A", snd, s0 + a * mss, options=opts)
+
+            def resent(timeout, first=False):
+                return [((r.seq - s0) & M32) // mss for r in cl.replies(timeout, first)
+                        if r.payload]
+            ack(0, [(2, 4)])
+            got = resent(2.5, first=True)
+            assert got == [0], "want segment 0 again at the RTO, got %s" % got
+            ack(1, [(2, 4)])
+            got = resent(0.6)
+            assert got == [1, 4], "after the RTO, want 1 and then new data (4): %s" % got
+            ack(5)
+            got = resent(0.6)
+            assert got == [5, 6, 7], got
+            ack(8)
+            got = resent(0.6)
+            assert got == [8, 9], got
+            ack(10)
+            assert not resent(0.3), "sent after the final ACK"
+            d = c.delta()
+            assert d["TCPTimeouts"] == 1 and d["TCPSACKReneging"] == 0, d
+            # 0 and 1, and 4 to 9 sent before the RTO: all of them again.
+            assert d["TCPRetransSegs"] >= 8, d
+        finally:
+            os.close(fd)
+
+
 def make_docroot():
     """A directory of files of awkward sizes (empty, one byte, around the
     MSS, larger than a read buffer); returns (path, {name: bytes})."""
