@@ -10,6 +10,7 @@ Where Linux's own answer is not obvious, the test asks Linux: the same
 steps on a loopback TCP pair (linux_pair) are the oracle.
 """
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -722,16 +723,15 @@ def test_no_sack_blocks_without_sack_permitted():
             p.close()
 
 
-def test_sack_recovery_resends_exactly_the_holes():
-    # A client with SACK and timestamps takes ten segments of a write,
-    # loses 2 and 5, and ACKs the rest as a Linux receiver does (each
-    # arrival: the cumulative ACK and its SACK blocks). The engine must
-    # resend 2 (three segments SACKed above it: RFC 6675 IsLost, and the
-    # third duplicate) and 5 (once three are SACKed above it), nothing
-    # else: no SACKed segment, no timeout. Its TSecr echoes a TSval 2 s
-    # old, so the RTT the engine measures keeps its RTO far off while
-    # TCG is slow.
-    port, mss = 8146, 1448
+@contextlib.contextmanager
+def ten_segments(port, mss=1448):
+    """A scapy client with SACK and timestamps, connected at port, that has
+    taken the ten segments of a 10-MSS write, all sent at once. Yields
+    (counters, ack, arrivals): ack(a, blocks) sends the cumulative ACK of
+    segment a with SACK blocks given as (first, end) segment numbers, its
+    TSecr 2 s old so that the RTT the engine measures keeps its RTO far
+    off while TCG is slow; arrivals(timeout, first) lists the numbers of
+    the data segments that arrive."""
     data = random.Random(port).randbytes(10 * mss)
     with hskdev.Listener(port) as ls, Wire() as w:
         cl = Client(w, port, options=[("MSS", 1460), ("SAckOK", b""),
@@ -747,63 +747,9 @@ def test_sack_recovery_resends_exactly_the_holes():
             segs = []
             deadline = time.monotonic() + 5
             while len(segs) < 10 and time.monotonic() < deadline:
-                segs += [r for r in cl.replies(0.3) if r.payload]
+                segs += [r for r in cl.replies(0.1) if r.payload]
             assert [(r.seq, len(r.payload)) for r in segs] == \
                 [((s0 + k * mss) & M32, mss) for k in range(10)], segs
-            tsecr = (dict(IP(segs[0].raw)[TCP].options)["Timestamp"][0] - 2000) & M32
-            tsv = [100010]
-
-            def ack(a, blocks):
-                tsv[0] += 1
-                opts = [("NOP", None), ("NOP", None), ("Timestamp", (tsv[0], tsecr))]
-                if blocks:
-                    opts += [("NOP", None), ("NOP", None),
-                             ("SAck", tuple((s0 + k * mss) & M32
-                                            for b in blocks for k in b))]
-                cl.send("A", snd, s0 + a * mss, options=opts)
-            ack(2, [])
-            for blocks in ([(3, 4)], [(3, 5)], [(6, 7), (3, 5)], [(6, 8), (3, 5)],
-                           [(6, 9), (3, 5)], [(6, 10), (3, 5)]):
-                ack(2, blocks)
-            got = [(r.seq, len(r.payload)) for r in cl.replies(1.0) if r.payload]
-            assert got == [((s0 + 2 * mss) & M32, mss), ((s0 + 5 * mss) & M32, mss)], \
-                "resent %s, want the holes %d and %d" % (
-                    [((q - s0) & M32) // mss for q, _ in got], 2, 5)
-            ack(10, [])
-            assert not cl.replies(0.5), "sent after the final ACK"
-            # The capture proves no timeout here; connections of earlier
-            # tests may still resend their FINs, so only ours is counted.
-            d = c.delta()
-            assert d["TCPSackRecovery"] == 1 and d["TCPRetransSegs"] >= 2, d
-        finally:
-            os.close(fd)
-
-
-def test_rto_resends_what_was_not_sacked():
-    # Ten segments; the client loses 0 and 1, SACKs 2 and 3 once, then
-    # says nothing until the RTO (1 s: no RTT sample yet) resends 0. From
-    # then on it ACKs what arrives. As Linux after a timeout, the engine
-    # resends 1 and new data as slow start allows, but never 2 or 3,
-    # which the client holds: after 0 is acked (cwnd 2) it sends 1 and 4.
-    port, mss = 8147, 1448
-    data = random.Random(port).randbytes(10 * mss)
-    with hskdev.Listener(port) as ls, Wire() as w:
-        cl = Client(w, port, options=[("MSS", 1460), ("SAckOK", b""),
-                                      ("Timestamp", (100000, 0))])
-        cl.synack()
-        cl.ack()
-        fd, _ = accept_one(ls)
-        try:
-            snd, s0 = (cl.isn + 1) & M32, (cl.iss + 1) & M32
-            c = Counters()
-            assert os.write(fd, data) == len(data)
-            segs = []
-            while len(segs) < 10:
-                got = [r for r in cl.replies(0.1) if r.payload]
-                assert got or segs, "no data from the engine"
-                segs += got
-            assert [r.seq for r in segs] == [(s0 + k * mss) & M32 for k in range(10)], segs
-            # TSecr 2 s old: the RTT it measures keeps the next RTO far off.
             tsecr = (dict(IP(segs[0].raw)[TCP].options)["Timestamp"][0] - 2000) & M32
             tsv = [100010]
 
@@ -816,29 +762,62 @@ def test_rto_resends_what_was_not_sacked():
                                             for b in blocks for k in b))]
                 cl.send("A", snd, s0 + a * mss, options=opts)
 
-            def resent(timeout, first=False):
-                return [((r.seq - s0) & M32) // mss for r in cl.replies(timeout, first)
-                        if r.payload]
-            ack(0, [(2, 4)])
-            got = resent(2.5, first=True)
-            assert got == [0], "want segment 0 again at the RTO, got %s" % got
-            ack(1, [(2, 4)])
-            got = resent(0.6)
-            assert got == [1, 4], "after the RTO, want 1 and then new data (4): %s" % got
-            ack(5)
-            got = resent(0.6)
-            assert got == [5, 6, 7], got
-            ack(8)
-            got = resent(0.6)
-            assert got == [8, 9], got
-            ack(10)
-            assert not resent(0.3), "sent after the final ACK"
-            d = c.delta()
-            assert d["TCPTimeouts"] == 1 and d["TCPSACKReneging"] == 0, d
-            # 0 and 1, and 4 to 9 sent before the RTO: all of them again.
-            assert d["TCPRetransSegs"] >= 8, d
+            def arrivals(timeout, first=False):
+                got = [r for r in cl.replies(timeout, first) if r.payload]
+                assert all(len(r.payload) == mss for r in got), got
+                return [((r.seq - s0) & M32) // mss for r in got]
+            yield c, ack, arrivals
         finally:
             os.close(fd)
+
+
+def test_sack_recovery_resends_exactly_the_holes():
+    # A client with SACK and timestamps takes ten segments of a write,
+    # loses 2 and 5, and ACKs the rest as a Linux receiver does (each
+    # arrival: the cumulative ACK and its SACK blocks). The engine must
+    # resend 2 (three segments SACKed above it: RFC 6675 IsLost, and the
+    # third duplicate) and 5 (once three are SACKed above it), nothing
+    # else: no SACKed segment, no timeout.
+    with ten_segments(8146) as (c, ack, arrivals):
+        ack(2)
+        for blocks in ([(3, 4)], [(3, 5)], [(6, 7), (3, 5)], [(6, 8), (3, 5)],
+                       [(6, 9), (3, 5)], [(6, 10), (3, 5)]):
+            ack(2, blocks)
+        got = arrivals(1.0)
+        assert got == [2, 5], "resent %s, want the holes 2 and 5" % got
+        ack(10)
+        assert not arrivals(0.5), "sent after the final ACK"
+        # The capture proves no timeout here; connections of earlier
+        # tests may still resend their FINs, so only ours is counted.
+        d = c.delta()
+        assert d["TCPSackRecovery"] == 1 and d["TCPRetransSegs"] >= 2, d
+
+
+def test_rto_resends_what_was_not_sacked():
+    # The client loses 0 and 1, SACKs 2 and 3 once, then says nothing
+    # until the RTO (1 s: no RTT sample yet) resends 0. From then on it
+    # ACKs what arrives. As Linux after a timeout, the engine resends 1 and
+    # new data as slow start allows, but never 2 or 3, which the client
+    # holds: after 0 is acked (cwnd 2) it sends 1 and 4.
+    with ten_segments(8147) as (c, ack, arrivals):
+        ack(0, [(2, 4)])
+        got = arrivals(2.5, first=True)
+        assert got == [0], "want segment 0 again at the RTO, got %s" % got
+        ack(1, [(2, 4)])
+        got = arrivals(0.6)
+        assert got == [1, 4], "after the RTO, want 1 and then new data (4): %s" % got
+        ack(5)
+        got = arrivals(0.6)
+        assert got == [5, 6, 7], got
+        ack(8)
+        got = arrivals(0.6)
+        assert got == [8, 9], got
+        ack(10)
+        assert not arrivals(0.3), "sent after the final ACK"
+        d = c.delta()
+        assert d["TCPTimeouts"] == 1 and d["TCPSACKReneging"] == 0, d
+        # 0 and 1, and 4 to 9 sent before the RTO: all of them again.
+        assert d["TCPRetransSegs"] >= 8, d
 
 
 def make_docroot():
