@@ -542,6 +542,12 @@ static int bench_run(struct bench_cmd *c, struct seq_buf *out)
 	c->nworkers = n;
 	atomic_set(&c->ready, 0);
 
+	/*
+	 * RCU callbacks queued before this run (hsk frees an expired half-open
+	 * entry through call_rcu) would otherwise run in its timed softirqs:
+	 * the cost of an earlier run's expiry, not of these segments.
+	 */
+	rcu_barrier();
 	bench_sink_read(&before, c->cpus);
 	WRITE_ONCE(bench_track, c->track);
 	for_each_set_bit(cpu, &c->cpus, BITS_PER_LONG) {
