@@ -21,15 +21,16 @@
  * syn: a SYN with a Linux client's options (MSS, SACK permitted, TS, WS);
  * bad: the same SYN with a wrong TCP checksum; ack: the third ACK of a flow
  * whose SYN-ACK was recorded. Flows first .. first + count - 1 are split
- * across the CPUs of the mask; a kthread bound to each CPU builds its
- * segments a chunk at a time (default: all at once), waits for the others,
- * then injects them in batches of @batch with bottom halves disabled, so the
- * softirq work each segment causes (a reply through netif_rx, say) runs in
- * local_bh_enable() on the same CPU, inside the timed region. The region
- * ends when this CPU's backlog is empty. via=xmit hands segments to the
- * device's transmit (dev_queue_xmit: hsk0's is the engine's input), via=rx
- * to the host as if received on it (netif_receive_skb). Every segment
- * carries CHECKSUM_NONE, so both sides verify checksums in software.
+ * across the CPUs of the mask. Each command first waits for pending RCU
+ * callbacks (rcu_barrier), untimed; then a kthread bound to each CPU builds
+ * its segments a chunk at a time (default: all at once), waits for the
+ * others, then injects them in batches of @batch with bottom halves
+ * disabled, so the softirq work each segment causes (a reply through
+ * netif_rx, say) runs in local_bh_enable() on the same CPU, inside the timed
+ * region. The region ends when this CPU's backlog is empty. via=xmit hands
+ * segments to the device's transmit (dev_queue_xmit: hsk0's is the engine's
+ * input), via=rx to the host as if received on it (netif_receive_skb). Every
+ * segment carries CHECKSUM_NONE, so both sides verify checksums in software.
  *
  * Reading the file gives one line per command of the last write: what ran,
  * the nanoseconds each CPU spent injecting, and what came out at the sink
