@@ -245,19 +245,31 @@ static struct sk_buff *hsk_conn_last_sent(struct hsk_conn *c)
 }
 
 /*
- * Forgets the scoreboard, SACK marks too when @reneged (RFC 2018 8: the
- * receiver may drop what it SACKed). What was skipped as SACKed counts
- * as in flight again until the next RTO resends it.
+ * Forgets what the peer SACKed (RFC 2018 8: it may drop it, reneging).
+ * What was passed over as SACKed counts as in flight again, and goes at
+ * the next RTO.
  */
-static void hsk_conn_sack_clear(struct hsk_conn *c, bool reneged)
+static void hsk_conn_sack_forget(struct hsk_conn *c)
 {
 	struct sk_buff *skb;
 
 	skb_queue_walk(&c->sndq, skb) {
+		HSK_SKB_CB(skb)->sacked = 0;
+		HSK_SKB_CB(skb)->skipped = 0;
+	}
+	c->skipped = 0;
+}
+
+/* An RTO: everything goes again, but what the peer still holds SACKed. */
+static void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged)
+{
+	struct sk_buff *skb;
+
+	if (reneged)
+		hsk_conn_sack_forget(c);
+	skb_queue_walk(&c->sndq, skb) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
-		if (reneged)
-			cb->sacked = 0;
 		cb->lost = 0;
 		cb->rexmit = 0;
 		cb->skipped = 0;
@@ -397,7 +409,7 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	    !dupthresh)
 		return;
 	if (hsk_conn_sack_reneged(c)) {
-		hsk_conn_sack_clear(c, true);
+		hsk_conn_sack_forget(c);
 		hsk_inc(HSK_MIB_TCPSACKReneging);
 	}
 	hole = hsk_conn_sack_update(c);
@@ -578,7 +590,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 		c->in_recovery = false;
 		c->dupacks = 0;
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
-		hsk_conn_sack_clear(c, hsk_conn_sack_reneged(c));
+		hsk_conn_sack_rto(c, hsk_conn_sack_reneged(c));
 		/*
 		 * Everything after the head goes again as the window opens,
 		 * but what the peer SACKed (hsk_conn_push).
