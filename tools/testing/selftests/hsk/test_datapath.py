@@ -814,8 +814,10 @@ def test_rto_resends_what_was_not_sacked():
         assert got == [8, 9], got
         ack(10)
         assert not arrivals(0.3), "sent after the final ACK"
+        # The capture is exact for this connection; the counters are not
+        # (connections of earlier tests may still resend their FINs).
         d = c.delta()
-        assert d["TCPTimeouts"] == 1 and d["TCPSACKReneging"] == 0, d
+        assert d["TCPTimeouts"] >= 1 and d["TCPSACKReneging"] == 0, d
         # 0 and 1, and 4 to 9 sent before the RTO: all of them again.
         assert d["TCPRetransSegs"] >= 8, d
 
