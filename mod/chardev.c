@@ -295,7 +295,8 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
-static void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
+/* HSK_IOC_INFO's answer; hskctl's list -i shows the same (netlink.c). */
+void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
 {
 	hsk_sin(&info->local, c->key.laddr, c->key.lport);
 	hsk_sin(&info->peer, c->key.raddr, c->key.rport);
@@ -314,6 +315,10 @@ static void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
 	info->snd_wscale = c->snd_wscale;
 	info->rcv_wscale = c->rcv_wscale;
 	info->options = c->opts;
+	info->cwnd = c->cwnd;
+	info->ssthresh = c->ssthresh;
+	info->srtt_us = c->srtt_us;
+	info->rttvar_us = c->rttvar_us;
 	spin_unlock_bh(&c->lock);
 }
 

@@ -131,7 +131,10 @@ int hsk_netlink_init(void);
 void hsk_netlink_exit(void);
 
 /* chardev.c */
+struct hsk_conn;
+struct hsk_info;
 int hsk_chardev_init(void);
 void hsk_chardev_exit(void);
+void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info);
 
 #endif /* _HSK_H */

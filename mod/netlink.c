@@ -85,26 +85,34 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	struct hsk_conn *c = obj;
 	void *hdr = hsk_nl_put_hdr(skb, cb);
-	u32 rq, sq, timer = 0, retrans;
-	u8 state;
+	struct hsk_info info = { };
+	u32 rq, sq;
 
 	if (!hdr)
 		return -EMSGSIZE;
+	hsk_conn_info(c, &info);
 	spin_lock_bh(&c->lock);
-	state = c->state;
 	rq = c->rx_bytes;
 	sq = c->snd_bytes;
-	retrans = c->retries;
-	if (c->timer_kind != HSK_TIMER_NONE)
-		timer = hsk_nl_ms_until(c->timer_at);
 	spin_unlock_bh(&c->lock);
 	if (hsk_nl_put_ends(skb, c->key.laddr, c->key.lport, c->key.raddr,
 			    c->key.rport) ||
-	    nla_put_u8(skb, HSK_A_STATE, state) ||
+	    nla_put_u8(skb, HSK_A_STATE, info.state) ||
 	    nla_put_u32(skb, HSK_A_RECV_Q, rq) ||
 	    nla_put_u32(skb, HSK_A_SEND_Q, sq) ||
-	    nla_put_u32(skb, HSK_A_TIMER_MS, timer) ||
-	    nla_put_u32(skb, HSK_A_RETRANS, retrans))
+	    nla_put_u32(skb, HSK_A_TIMER_MS, info.timer_ms) ||
+	    nla_put_u32(skb, HSK_A_RETRANS, info.retransmits) ||
+	    nla_put_u16(skb, HSK_A_OPTIONS, info.options) ||
+	    nla_put_u8(skb, HSK_A_SND_WSCALE, info.snd_wscale) ||
+	    nla_put_u8(skb, HSK_A_RCV_WSCALE, info.rcv_wscale) ||
+	    nla_put_u32(skb, HSK_A_MSS, info.mss) ||
+	    nla_put_u32(skb, HSK_A_RTO_MS, info.rto_ms) ||
+	    nla_put_u32(skb, HSK_A_SRTT_US, info.srtt_us) ||
+	    nla_put_u32(skb, HSK_A_RTTVAR_US, info.rttvar_us) ||
+	    nla_put_u32(skb, HSK_A_CWND, info.cwnd) ||
+	    nla_put_u32(skb, HSK_A_SSTHRESH, info.ssthresh) ||
+	    nla_put_u32(skb, HSK_A_SND_WND, info.snd_wnd) ||
+	    nla_put_u32(skb, HSK_A_RCV_WND, info.rcv_wnd))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

@@ -65,7 +65,11 @@ struct hsk_info {
 	__u8 snd_wscale;
 	__u8 rcv_wscale;
 	__u16 options;		/* HSK_OPTI_* negotiated */
-	__u32 reserved[4];
+	/* Were reserved (zero) before; what ss -i shows. */
+	__u32 cwnd;		/* bytes */
+	__u32 ssthresh;		/* bytes */
+	__u32 srtt_us;		/* 0 until the first RTT sample */
+	__u32 rttvar_us;
 };
 
 #define HSK_OPTI_TS		0x1
@@ -119,6 +123,18 @@ enum hsk_attr {
 	HSK_A_STAT_NAME,	/* string, Linux's counter name */
 	HSK_A_STAT_VALUE,	/* u64 */
 	HSK_A_PAD,
+	/* Appended: a connection's TCP state, as struct hsk_info has it. */
+	HSK_A_OPTIONS,		/* u16: HSK_OPTI_* negotiated */
+	HSK_A_SND_WSCALE,	/* u8: the peer's shift */
+	HSK_A_RCV_WSCALE,	/* u8: ours */
+	HSK_A_MSS,		/* u32 */
+	HSK_A_RTO_MS,		/* u32 */
+	HSK_A_SRTT_US,		/* u32: 0 until the first RTT sample */
+	HSK_A_RTTVAR_US,	/* u32 */
+	HSK_A_CWND,		/* u32, bytes */
+	HSK_A_SSTHRESH,		/* u32, bytes */
+	HSK_A_SND_WND,		/* u32, bytes: the peer's window, scaled */
+	HSK_A_RCV_WND,		/* u32, bytes: room in our receive buffer */
 	__HSK_A_MAX,
 };
 #define HSK_A_MAX (__HSK_A_MAX - 1)

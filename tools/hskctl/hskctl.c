@@ -3,7 +3,7 @@
  * hskctl: lists hsk's listeners and connections as ss does, and its
  * counters as nstat does, over the "hsk" generic netlink family.
  *
- *   hskctl list  [-l] [-j] [-s STATE] [-p PORT]
+ *   hskctl list  [-l] [-i] [-j] [-s STATE] [-p PORT]
  *   hskctl stats [-j] [-z] [-a]
  */
 #include <errno.h>
@@ -152,11 +152,17 @@ struct row {
 	uint32_t rq, sq, timer_ms, retrans;
 	uint32_t acceptq, accept_max, synq, syn_max, young;
 	uint64_t drops, overflows;
-	bool peer, listener;
+	/* list -i: a connection's TCP state (HSK_A_OPTIONS on) */
+	uint16_t options;
+	uint8_t snd_wscale, rcv_wscale;
+	uint32_t mss, rto_ms, srtt_us, rttvar_us, cwnd, ssthresh;
+	uint32_t snd_wnd, rcv_wnd;
+	bool peer, listener, tcp;
 };
 
 struct list_opts {
 	bool listeners_only;
+	bool info;
 	int state;
 	int port;
 	unsigned int shown;
@@ -217,6 +223,40 @@ static int row_attr(const struct nlattr *a, void *data)
 		r->overflows = mnl_attr_get_u64(a);
 		r->listener = true;
 		break;
+	case HSK_A_OPTIONS:
+		r->options = mnl_attr_get_u16(a);
+		r->tcp = true;
+		break;
+	case HSK_A_SND_WSCALE:
+		r->snd_wscale = mnl_attr_get_u8(a);
+		break;
+	case HSK_A_RCV_WSCALE:
+		r->rcv_wscale = mnl_attr_get_u8(a);
+		break;
+	case HSK_A_MSS:
+		r->mss = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_RTO_MS:
+		r->rto_ms = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_SRTT_US:
+		r->srtt_us = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_RTTVAR_US:
+		r->rttvar_us = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_CWND:
+		r->cwnd = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_SSTHRESH:
+		r->ssthresh = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_SND_WND:
+		r->snd_wnd = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_RCV_WND:
+		r->rcv_wnd = mnl_attr_get_u32(a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -226,6 +266,38 @@ static const char *state_name(uint8_t s)
 	if (s < ARRAY_SIZE(state_names) && state_names[s])
 		return state_names[s];
 	return "UNKNOWN";
+}
+
+/*
+ * list -i, after a connection's line: what ss -i shows, in its words: rtt
+ * is srtt/rttvar in ms, cwnd and ssthresh in segments of mss (bytes in
+ * JSON), ssthresh only once set (it starts unbounded).
+ */
+static void print_tcp(const struct row *r)
+{
+	if (json) {
+		printf(",\"ts\":%s,\"sack\":%s,\"wscale\":%s,\"snd_wscale\":%u,\"rcv_wscale\":%u,\"mss\":%u,\"rto_ms\":%u,\"srtt_us\":%u,\"rttvar_us\":%u,\"cwnd\":%u,\"ssthresh\":%u,\"snd_wnd\":%u,\"rcv_wnd\":%u",
+		       r->options & HSK_OPTI_TS ? "true" : "false",
+		       r->options & HSK_OPTI_SACK ? "true" : "false",
+		       r->options & HSK_OPTI_WSCALE ? "true" : "false",
+		       r->snd_wscale, r->rcv_wscale, r->mss, r->rto_ms,
+		       r->srtt_us, r->rttvar_us, r->cwnd, r->ssthresh,
+		       r->snd_wnd, r->rcv_wnd);
+		return;
+	}
+	printf("\t");
+	if (r->options & HSK_OPTI_TS)
+		printf(" ts");
+	if (r->options & HSK_OPTI_SACK)
+		printf(" sack");
+	if (r->options & HSK_OPTI_WSCALE)
+		printf(" wscale:%u,%u", r->snd_wscale, r->rcv_wscale);
+	printf(" rto:%u rtt:%.3f/%.3f mss:%u cwnd:%u", r->rto_ms,
+	       r->srtt_us / 1000.0, r->rttvar_us / 1000.0, r->mss,
+	       r->mss ? r->cwnd / r->mss : 0);
+	if (r->mss && r->ssthresh < INT32_MAX)
+		printf(" ssthresh:%u", r->ssthresh / r->mss);
+	printf(" snd_wnd:%u rcv_wnd:%u\n", r->snd_wnd, r->rcv_wnd);
 }
 
 static int row_cb(const struct nlmsghdr *nlh, void *data)
@@ -258,6 +330,8 @@ static int row_cb(const struct nlmsghdr *nlh, void *data)
 		else
 			printf(",\"timer_ms\":%u,\"retrans\":%u", r.timer_ms,
 			       r.retrans);
+		if (o->info && r.tcp)
+			print_tcp(&r);
 		putchar('}');
 	} else if (r.listener) {
 		printf("%-10s %-6u %-6u %-21s %-21s syn %u/%u young %u accept %u/%u drops %llu overflows %llu\n",
@@ -272,6 +346,8 @@ static int row_cb(const struct nlmsghdr *nlh, void *data)
 			printf(" timer:(%.3fs,%u)", r.timer_ms / 1000.0,
 			       r.retrans);
 		putchar('\n');
+		if (o->info && r.tcp)
+			print_tcp(&r);
 	}
 	o->shown++;
 	return MNL_CB_OK;
@@ -298,10 +374,13 @@ static int cmd_list(int argc, char **argv)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int c;
 
-	while ((c = getopt(argc, argv, "ljs:p:")) != -1) {
+	while ((c = getopt(argc, argv, "lijs:p:")) != -1) {
 		switch (c) {
 		case 'l':
 			o.listeners_only = true;
+			break;
+		case 'i':
+			o.info = true;
 			break;
 		case 'j':
 			json = true;
@@ -501,7 +580,7 @@ static int cmd_stats(int argc, char **argv)
 
 static void print_help(FILE *f)
 {
-	fputs("usage: hskctl list  [-l] [-j] [-s STATE] [-p PORT]\n"
+	fputs("usage: hskctl list  [-l] [-i] [-j] [-s STATE] [-p PORT]\n"
 	      "       hskctl stats [-j] [-z] [-a]\n", f);
 }
 

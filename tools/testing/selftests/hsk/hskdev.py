@@ -106,7 +106,9 @@ def info(fd):
     fcntl.ioctl(fd, IOC_INFO, b, True)
     f = struct.unpack_from("=10I", b, 32)
     ws = struct.unpack_from("=BBH", b, 72)
+    t = struct.unpack_from("=4I", b, 76)
     return dict(local=unsin(bytes(b[0:16]))[:2], peer=unsin(bytes(b[16:32]))[:2],
                 state=f[0], snd_una=f[1], snd_nxt=f[2], rcv_nxt=f[3], snd_wnd=f[4],
                 rcv_wnd=f[5], rto_ms=f[6], timer_ms=f[7], retransmits=f[8], mss=f[9],
-                snd_wscale=ws[0], rcv_wscale=ws[1], options=ws[2])
+                snd_wscale=ws[0], rcv_wscale=ws[1], options=ws[2],
+                cwnd=t[0], ssthresh=t[1], srtt_us=t[2], rttvar_us=t[3])

@@ -35,6 +35,9 @@ TRACEFS = "/sys/kernel/tracing"
 LISTENER_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "accept_q", "accept_max",
                    "syn_q", "syn_max", "young", "drops", "overflows"}
 CONN_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "timer_ms", "retrans"}
+# list -i adds, for connections only, what HSK_IOC_INFO says.
+TCP_FIELDS = {"ts", "sack", "wscale", "snd_wscale", "rcv_wscale", "mss", "rto_ms", "srtt_us",
+              "rttvar_us", "cwnd", "ssthresh", "snd_wnd", "rcv_wnd"}
 
 
 # --- hskctl --------------------------------------------------------------
@@ -533,6 +536,57 @@ def slow(fn):
     (make check on 6.12) skips it."""
     fn.slow = True
     return fn
+
+
+def test_list_i_shows_each_connections_tcp_state():
+    # A Linux client (timestamps, SACK, window scale) takes 64 KiB from
+    # the engine, so RTT samples and cwnd have moved. list -i shows, per
+    # connection, what HSK_IOC_INFO says of it, field for field.
+    port = 8605
+    data = os.urandom(65536)
+    with hskdev.Listener(port) as ls:
+        s = connect_timeout(port, 3)
+        assert s, "a Linux client did not connect"
+        me = "%s:%u" % s.getsockname()
+        with s:
+            assert ls.readable(5)
+            fd, _, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+            try:
+                assert os.write(fd, data) == len(data)
+                got = b""
+                s.settimeout(10)
+                while len(got) < len(data):
+                    got += s.recv(65536)
+                assert got == data
+                time.sleep(0.5)  # the last ACKs in, the connection idle
+                info = hskdev.info(fd)
+                rows = [r for r in hskctl_json("list", "-i", "-j", "-p", str(port))
+                        if r["peer"] == me]
+                text = hskctl_out("list", "-i", "-p", str(port))
+                plain = [r for r in hskctl_json("list", "-j", "-p", str(port))
+                         if r["peer"] == me]
+            finally:
+                os.close(fd)
+    assert len(rows) == 1, rows
+    r = rows[0]
+    assert set(r) == CONN_FIELDS | TCP_FIELDS, sorted(set(r) ^ (CONN_FIELDS | TCP_FIELDS))
+    assert set(plain[0]) == CONN_FIELDS, "without -i: %s" % sorted(plain[0])
+    assert r["ts"] and r["sack"] and r["wscale"], r
+    for k in ("snd_wscale", "rcv_wscale", "mss", "rto_ms", "srtt_us", "rttvar_us", "cwnd",
+              "ssthresh", "snd_wnd", "rcv_wnd"):
+        assert r[k] == info[k], "%s: hskctl %s, HSK_IOC_INFO %s" % (k, r[k], info[k])
+    assert r["srtt_us"] > 0 and r["cwnd"] > 10 * r["mss"] // 2, r
+    # Text: the connection's line, then a tab and ss -i's words.
+    lines = text.splitlines()
+    i = next(k for k, l in enumerate(lines) if me in l)
+    # cwnd in segments; ssthresh not shown while unbounded (no loss yet).
+    assert info["ssthresh"] >= 0x7fffffff, info
+    want = "\t ts sack wscale:%u,%u rto:%u rtt:%.3f/%.3f mss:%u cwnd:%u snd_wnd:%u rcv_wnd:%u" % (
+        info["snd_wscale"], info["rcv_wscale"], info["rto_ms"], info["srtt_us"] / 1000,
+        info["rttvar_us"] / 1000, info["mss"], info["cwnd"] // info["mss"], info["snd_wnd"],
+        info["rcv_wnd"])
+    assert lines[i + 1] == want, "%r, want %r" % (lines[i + 1], want)
+    log(lines[i] + "\n" + lines[i + 1])
 
 
 @slow
