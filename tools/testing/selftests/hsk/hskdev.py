@@ -7,7 +7,8 @@ struct layouts (x86_64):
   hsk_info   { sockaddr_in local, peer; u32 state, snd_una, snd_nxt,
                rcv_nxt, snd_wnd, rcv_wnd, rto_ms, timer_ms,
                retransmits, mss; u8 snd_wscale, rcv_wscale;
-               u16 options; u32 reserved[4]; }                      92 bytes
+               u16 options; u32 cwnd, ssthresh, srtt_us,
+               rttvar_us; }                                         92 bytes
 """
 
 import fcntl

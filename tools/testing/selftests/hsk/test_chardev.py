@@ -34,7 +34,8 @@ class hsk_info(ctypes.Structure):
             "state", "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd",
             "rto_ms", "timer_ms", "retransmits", "mss")] + [
         ("snd_wscale", ctypes.c_uint8), ("rcv_wscale", ctypes.c_uint8),
-        ("options", ctypes.c_uint16), ("reserved", ctypes.c_uint32 * 4)]
+        ("options", ctypes.c_uint16)] + [
+        (n, ctypes.c_uint32) for n in ("cwnd", "ssthresh", "srtt_us", "rttvar_us")]
 
 
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
