@@ -265,11 +265,11 @@ static void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged)
 {
 	struct sk_buff *skb;
 
-	if (reneged)
-		hsk_conn_sack_forget(c);
 	skb_queue_walk(&c->sndq, skb) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
+		if (reneged)
+			cb->sacked = 0;
 		cb->lost = 0;
 		cb->rexmit = 0;
 		cb->skipped = 0;
