@@ -31,6 +31,8 @@
 struct rhashtable hsk_reqs;
 static struct kmem_cache *hsk_req_cache;
 static siphash_key_t hsk_isn_key;
+/* Jiffies of the last insert that left hsk_reqs above 30 % load. */
+static unsigned long hsk_reqs_busy;
 
 static const struct rhashtable_params hsk_req_params = {
 	.key_len = sizeof(struct hsk_tuple),
@@ -43,6 +45,36 @@ static const struct rhashtable_params hsk_req_params = {
 	 */
 	.min_size = HSK_TABLE_MIN_SIZE,
 };
+
+/*
+ * The table's hysteresis. rhashtable grows at 75 % load, in the inserting
+ * SYN's time (a doubling rehashes every entry), and with
+ * automatic_shrinking shrinks below 30 % at a removal. Bursts of SYNs whose
+ * entries expire between them would regrow it at every burst: a tenth of
+ * a stateful SYN's cost in the benchmarks. So it may shrink only once no
+ * insert has found it above 30 % for HSK_SHRINK_DELAY: one burst's table
+ * serves the next, as Linux's fixed ehash does, and a flood's memory still
+ * comes back. The library reads the flag at each removal and in its
+ * worker; nothing else writes it.
+ */
+static void hsk_reqs_inserted(unsigned long now)
+{
+	const struct bucket_table *tbl;
+
+	tbl = rht_dereference_rcu(hsk_reqs.tbl, &hsk_reqs);
+	if (!rht_shrink_below_30(&hsk_reqs, tbl) &&
+	    READ_ONCE(hsk_reqs_busy) != now)
+		WRITE_ONCE(hsk_reqs_busy, now);
+}
+
+static void hsk_reqs_allow_shrink(unsigned long now)
+{
+	bool shrink = time_after(now, READ_ONCE(hsk_reqs_busy) +
+				 HSK_SHRINK_DELAY);
+
+	if (READ_ONCE(hsk_reqs.p.automatic_shrinking) != shrink)
+		WRITE_ONCE(hsk_reqs.p.automatic_shrinking, shrink);
+}
 
 /* The caller holds rcu_read_lock(). */
 struct hsk_req *hsk_req_lookup(const struct hsk_tuple *t)
@@ -185,10 +217,12 @@ static void hsk_req_free(struct hsk_req *req)
  * Takes @req out of the table and the listener's counts; lookups ignore it
  * from now on. Its timer queue still holds it until the timer comes by.
  */
-static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req)
+static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req,
+			   unsigned long now)
 {
 	lockdep_assert_held(&l->lock);
 	req->flags |= HSK_REQ_DEAD;
+	hsk_reqs_allow_shrink(now);
 	rhashtable_remove_fast(&hsk_reqs, &req->node, hsk_req_params);
 	WRITE_ONCE(l->qlen, l->qlen - 1);
 	if (!req->num_timeout)
@@ -286,6 +320,7 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 		}
 		return;
 	}
+	hsk_reqs_inserted(now);
 	WRITE_ONCE(l->qlen, l->qlen + 1);
 	l->young++;
 	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
@@ -352,12 +387,13 @@ static void hsk_req_send_ack(const struct hsk_req *req)
 
 static void hsk_req_embryonic_reset(struct hsk_listener *l,
 				    struct hsk_req *req,
-				    const struct hsk_seg *seg)
+				    const struct hsk_seg *seg,
+				    unsigned long now)
 {
 	if (!(seg->flags & HSK_TH_RST))
 		hsk_send_reset(seg);
 	trace_hsk_state_change(&req->key, HSK_SYN_RECV, HSK_CLOSE);
-	hsk_req_unlink(l, req);
+	hsk_req_unlink(l, req, now);
 	hsk_inc(HSK_MIB_EmbryonicRsts);
 	hsk_inc(HSK_MIB_AttemptFails);
 }
@@ -427,7 +463,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		flags &= ~HSK_TH_SYN;
 
 	if (flags & (HSK_TH_RST | HSK_TH_SYN)) {
-		hsk_req_embryonic_reset(l, req, seg);
+		hsk_req_embryonic_reset(l, req, seg, now);
 		goto out;
 	}
 	if (!(flags & HSK_TH_ACK))
@@ -436,7 +472,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 	if (hsk_acceptq_full(l)) {
 		hsk_listener_drop(l, seg, true);
 		if (READ_ONCE(hsk_knobs.abort_on_overflow))
-			hsk_req_embryonic_reset(l, req, seg);
+			hsk_req_embryonic_reset(l, req, seg, now);
 		else
 			req->flags |= HSK_REQ_ACKED;
 		goto out;
@@ -450,7 +486,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		goto out;
 	}
 	/* The connection is hashed already, so nothing falls in between. */
-	hsk_req_unlink(l, req);
+	hsk_req_unlink(l, req, now);
 	hsk_acceptq_add(l, c);
 	hsk_inc(HSK_MIB_PassiveOpens);
 out:
@@ -544,7 +580,7 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 			if (req->num_timeout >= retries) {
 				trace_hsk_state_change(&req->key, HSK_SYN_RECV,
 						       HSK_CLOSE);
-				hsk_req_unlink(l, req);
+				hsk_req_unlink(l, req, now);
 				hsk_req_free(req);
 				continue;
 			}
@@ -636,7 +672,7 @@ void hsk_synq_flush(struct hsk_listener *l)
 					hsk_req_free(req);
 					continue;
 				}
-				hsk_req_unlink(l, req);
+				hsk_req_unlink(l, req, jiffies);
 				hsk_tq_push(&rst, req);
 			}
 		}
@@ -683,6 +719,7 @@ int hsk_synq_init(void)
 	ret = rhashtable_init(&hsk_reqs, &hsk_req_params);
 	if (ret)
 		goto err_cache;
+	hsk_reqs_busy = jiffies;
 	if (!proc_create_single("synq", 0444, hsk_proc_dir, hsk_synq_show)) {
 		ret = -ENOMEM;
 		goto err_table;

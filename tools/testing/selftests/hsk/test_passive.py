@@ -18,8 +18,8 @@ import threading
 import time
 
 from hsklib import (IP, PACKET_HOST, PACKET_OUTGOING, PEER, REPO, TCP, Counters,
-                    Link, Parsed, flag_str, knobs, module_refcnt, new_port,
-                    new_src, run, seg)
+                    Link, Parsed, flag_str, hping3_flood, knobs, module_refcnt,
+                    new_port, new_src, run, seg)
 import hskdev
 
 SERVER = os.path.join(REPO, "build", "bin", "hsk-server")
@@ -541,6 +541,46 @@ def test_synack_retransmission_schedule_and_expiry():
         cl.iss = Parsed(got[0][0]).seq
         cl.ack()
         assert flag_str(cl.one().flags) == "R"
+
+
+def synq():
+    with open("/proc/net/hsk/synq") as f:
+        return dict((l.split()[0], int(l.split()[1])) for l in f)
+
+
+def wait_for(cond, secs, what):
+    end = time.monotonic() + secs
+    while not cond():
+        assert time.monotonic() < end, what
+        time.sleep(0.1)
+
+
+def test_half_open_table_kept_between_bursts_then_shrinks():
+    """The half-open table's hysteresis (design.rst): entries that expire
+    within 10 s of the last insert that found the table above 30 % load
+    leave it its size, for the next burst; a removal after that lets it
+    shrink to its 256 buckets."""
+    with knobs(synack_retries=0, syncookies=0, max_syn_backlog=1 << 16), \
+            hskdev.Listener(8017):
+        hping3_flood(["-S", "--rand-source", "-p", "8017", PEER],
+                     lambda: synq()["entries"] >= 3000)
+        t_burst = time.monotonic()
+        grown = synq()
+        assert grown["buckets"] >= 4096, grown
+        # synack_retries=0: each entry dies at its first timeout, 1 s.
+        wait_for(lambda: synq()["entries"] == 0, 8, "entries left: %s" % synq())
+        time.sleep(0.5)     # the library's resize worker would run by now
+        kept = synq()
+        assert time.monotonic() - t_burst < 9.5, "too slow to test the delay"
+        assert kept["buckets"] == grown["buckets"], \
+            "the table shrank %.1f s after the burst: %s then %s" % (
+                time.monotonic() - t_burst, grown, kept)
+        time.sleep(max(0, t_burst + 10.5 - time.monotonic()))
+        # One entry later: the local client's TCP resets it at once.
+        run(["hping3", "-q", "-c", "1", "-S", "-p", "8017", PEER], check=False, timeout=10)
+        wait_for(lambda: synq()["buckets"] == 256, 5,
+                 "not shrunk after the delay: %s" % synq())
+test_half_open_table_kept_between_bursts_then_shrinks.slow = True
 
 
 def test_syn_queue_full_drops_17th_without_cookies():
