@@ -656,6 +656,71 @@ static void hsk_req_out_of_window(struct kunit *test)
 }
 
 /*
+ * Pure segments outside the window draw one ACK per timer interval, and
+ * none within 500 ms of a resent SYN-ACK (Linux's tcp_oow_rate_limited,
+ * TCPACKSkippedSynRecv, with the interval for its 500 ms stamp). Data
+ * and RSTs are not counted: data is always answered, a RST never.
+ */
+static void hsk_req_oow_ratelimit(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8033, 16);
+	unsigned long t1 = ctx->t0 + HZ, t3 = ctx->t0 + 3 * HZ, c = t3 + 1;
+	struct hsk_t_seg s, syn;
+	struct hsk_seg sa, a;
+	struct hsk_t_mibs m;
+
+	hsk_t_syn(&syn, 40330, 8033);
+	hsk_t_open(test, &syn, ctx->t0, &sa);
+	s = syn;
+	hsk_t_ack_of(&s, &sa);
+	s.seq = syn.seq + 1 + 100000;
+	hsk_t_snap(&m);
+
+	hsk_t_send(test, &s, ctx->t0 + 1);
+	hsk_t_expect_one(test, &s, HSK_TH_ACK, &a);
+	KUNIT_EXPECT_EQ(test, a.ack_seq, syn.seq + 1);
+	hsk_t_send(test, &s, ctx->t0 + 2);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSynRecv), 1L);
+
+	/* Data: answered all the same. A RST: never, and not counted. */
+	s.data = "x";
+	s.len = 1;
+	hsk_t_send(test, &s, ctx->t0 + 3);
+	hsk_t_expect_one(test, &s, HSK_TH_ACK, &a);
+	s.len = 0;
+	s.flags = HSK_TH_RST;
+	hsk_t_send(test, &s, ctx->t0 + 4);
+	hsk_t_expect_none(test);
+	s.flags = HSK_TH_ACK;
+
+	/* Still the first interval, 600 ms on: hsk stays silent, Linux not. */
+	hsk_t_send(test, &s, ctx->t0 + HSK_OOW_RATELIMIT + HZ / 10);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSynRecv), 2L);
+
+	/* The timer's resend opens the next interval. */
+	hsk_t_run(l, t1);
+	hsk_t_expect_one(test, &syn, HSK_TH_SYN | HSK_TH_ACK, &a);
+	hsk_t_send(test, &s, t1 + 1);
+	hsk_t_expect_one(test, &s, HSK_TH_ACK, &a);
+
+	/* A copy of the SYN answered at c: no ACK until c + 500 ms. */
+	hsk_t_run(l, t3);
+	hsk_t_expect_one(test, &syn, HSK_TH_SYN | HSK_TH_ACK, &a);
+	hsk_t_send(test, &syn, c);
+	hsk_t_expect_one(test, &syn, HSK_TH_SYN | HSK_TH_ACK, &a);
+	hsk_t_send(test, &s, c + HSK_OOW_RATELIMIT - 1);
+	hsk_t_expect_none(test);
+	hsk_t_send(test, &s, c + HSK_OOW_RATELIMIT);
+	hsk_t_expect_one(test, &s, HSK_TH_ACK, &a);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSynRecv), 3L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 3L);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+}
+
+/*
  * The window is [IRS + 1, IRS + 1 + 65535] (the SYN-ACK's, unscaled): a
  * bare ACK exactly at its right edge is in it (tcp_in_window), one past
  * is not; data anywhere inside it completes the handshake.
@@ -1607,6 +1672,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_syn_resend_ratelimit),
 	KUNIT_CASE(hsk_req_bad_ack),
 	KUNIT_CASE(hsk_req_out_of_window),
+	KUNIT_CASE(hsk_req_oow_ratelimit),
 	KUNIT_CASE(hsk_req_window_edges),
 	KUNIT_CASE(hsk_req_paws),
 	KUNIT_CASE(hsk_req_paws_zero_ts_recent),

@@ -53,7 +53,7 @@ enum hsk_mib {
 	HSK_MIB_TCPAbortOnData,	/* data nobody will read: RST */
 	HSK_MIB_TCPSackRecovery,	/* recoveries entered with SACK */
 	HSK_MIB_TCPSACKReneging,	/* the peer dropped data it SACKed */
-	HSK_MIB_TCPACKSkippedSynRecv,	/* a resend rate-limited */
+	HSK_MIB_TCPACKSkippedSynRecv,	/* a resend or an ACK rate-limited */
 	HSK_MIB_MAX
 };
 

@@ -362,6 +362,28 @@ static bool hsk_req_resend_limited(const struct hsk_req *req,
 	return since >= 0 && since < HSK_OOW_RATELIMIT;
 }
 
+/*
+ * Linux's tcp_oow_rate_limited() for a segment outside the window: a pure
+ * one (no data, or a SYN) is not answered within HSK_OOW_RATELIMIT of a
+ * resent SYN-ACK, nor after another was answered in the same timer
+ * interval. Linux allows one per 500 ms with a 4-byte stamp that a
+ * 48-byte entry has no room for; one per interval (1, 2, 4 ... s) is
+ * never looser. Segments with data are answered: not part of an ACK loop.
+ */
+static bool hsk_req_oow_limited(struct hsk_req *req,
+				const struct hsk_seg *seg, unsigned long now)
+{
+	if (seg->seq != seg->end_seq && !(seg->flags & HSK_TH_SYN))
+		return false;
+	if ((req->tflags & HSK_REQ_T_OOW_ANSWERED) ||
+	    hsk_req_resend_limited(req, now)) {
+		hsk_inc(HSK_MIB_TCPACKSkippedSynRecv);
+		return true;
+	}
+	req->tflags |= HSK_REQ_T_OOW_ANSWERED;
+	return false;
+}
+
 /* tcp_in_window(): the segment overlaps [rcv_nxt, rcv_nxt + wnd]. */
 static bool hsk_in_window(u32 seq, u32 end_seq, u32 s_win, u32 e_win)
 {
@@ -448,7 +470,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 
 	if (paws_reject || !hsk_in_window(seg->seq, seg->end_seq, rcv_nxt,
 					  rcv_nxt + HSK_SYNACK_WINDOW)) {
-		if (!(flags & HSK_TH_RST))
+		if (!(flags & HSK_TH_RST) && !hsk_req_oow_limited(req, seg, now))
 			hsk_req_send_ack(req);
 		if (paws_reject)
 			hsk_inc(HSK_MIB_PAWSEstab);
@@ -587,7 +609,8 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 			if (!req->num_timeout)
 				l->young--;
 			req->num_timeout++;
-			req->tflags &= ~HSK_REQ_T_SYN_ANSWERED;
+			req->tflags &= ~(HSK_REQ_T_SYN_ANSWERED |
+					 HSK_REQ_T_OOW_ANSWERED);
 			req->expires = (u32)(now +
 					     hsk_synq_timeout(req->num_timeout));
 			hsk_tq_push(&resend, req);

@@ -57,6 +57,11 @@ enum {
 	 * at least 1 s later, clears it.
 	 */
 	HSK_REQ_T_SYN_ANSWERED = BIT(2),
+	/*
+	 * An out-of-window segment was answered since the timer last fired:
+	 * Linux's last_oow_ack_time, coarser (see hsk_req_oow_limited()).
+	 */
+	HSK_REQ_T_OOW_ANSWERED = BIT(3),
 };
 
 enum {

@@ -458,6 +458,39 @@ def test_syn_copies_rate_limited_and_stale_rst_dropped():
         assert peer == (cl.src, cl.sport)
 
 
+def test_out_of_window_acks_rate_limited():
+    """Pure segments outside the window in SYN_RECV draw one ACK per
+    interval of the entry's timer (Linux: one per 500 ms, the design's
+    choice) [TCPACKSkippedSynRecv]; one with data is answered every time,
+    and the timer's resend opens the next interval."""
+    with hskdev.Listener(8018) as ls, Wire() as w:
+        cl = Client(w, 8018)
+        cl.synack()
+        c = Counters()
+        oow = cl.isn + 1 + 200000
+        for _ in range(3):
+            cl.send("A", oow, cl.iss + 1)
+        got = cl.replies(0.3)
+        assert [flag_str(r.flags) for r in got] == ["A"], got
+        assert got[0].seq == (cl.iss + 1) & 0xFFFFFFFF and \
+            got[0].ack == (cl.isn + 1) & 0xFFFFFFFF, got[0]
+        assert c.delta()["TCPACKSkippedSynRecv"] == 2
+        # The SYN-ACK resent 1 s after the SYN opens the next interval
+        # (2 s): data is answered, then one pure segment of two.
+        assert flag_str(cl.one(timeout=1.5).flags) == "SA"
+        cl.send("PA", oow, cl.iss + 1, payload=b"x")
+        cl.send("A", oow, cl.iss + 1)
+        cl.send("A", oow, cl.iss + 1)
+        assert [flag_str(r.flags) for r in cl.replies(0.3)] == ["A", "A"]
+        d = c.delta()
+        assert d["TCPACKSkippedSynRecv"] == 3 and d["TCPSynRetrans"] == 1, d
+        cl.ack()
+        assert not cl.replies(0.3)
+        fd, peer, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+        os.close(fd)
+        assert peer == (cl.src, cl.sport)
+
+
 def test_embryonic_reset_by_rst_and_by_syn():
     with hskdev.Listener(8012), Wire() as w:
         c = Counters()
