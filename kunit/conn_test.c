@@ -1084,7 +1084,16 @@ static void hsk_conn_rst_exact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 0L);
 }
 
-/* 3.2: in the window but not exact: a challenge ACK, nothing else. */
+/* Moves the connection's rate limit stamp @ms into the past. */
+static void t_oow_age(struct hsk_conn *c, unsigned int ms)
+{
+	c->last_oow_ack_time -= msecs_to_jiffies(ms);
+}
+
+/*
+ * 3.2: in the window but not exact: a challenge ACK, nothing else; one
+ * per 500 ms (RFC 5961 7, Linux's tcp_send_challenge_ack).
+ */
 static void hsk_conn_rst_in_window(struct kunit *test)
 {
 	struct hsk_t_mibs m;
@@ -1098,6 +1107,10 @@ static void hsk_conn_rst_in_window(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_RST, p.s.seq + 1, 0);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 	t_xmit(test, &p, HSK_TH_RST | HSK_TH_ACK, p.s.seq + 40000, 0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedChallenge), 1L);
+	t_oow_age(c, 500);
+	t_xmit(test, &p, HSK_TH_RST | HSK_TH_ACK, p.s.seq + 40000, 0);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 2L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EstabResets), 0L);
@@ -1105,6 +1118,71 @@ static void hsk_conn_rst_in_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->err, 0);
 	KUNIT_EXPECT_FALSE(test, c->reset);
 	KUNIT_EXPECT_TRUE(test, c->hashed);
+}
+
+/*
+ * Linux's tcp_oow_rate_limited(): pure segments the connection cannot
+ * accept draw one ACK per 500 ms between them [TCPACKSkippedSeq,
+ * TCPACKSkippedPAWS, TCPACKSkippedTimeWait]; ones with data or a FIN
+ * are answered every time.
+ */
+static void hsk_conn_oow_ratelimit(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 far;
+
+	t_est_std(test, &p, 9137);
+	c = p.c;
+	far = p.s.seq - 100000;	/* left of the window */
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_ACK, far, 0);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	t_xmit(test, &p, HSK_TH_ACK, far, 0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSeq), 1L);
+
+	/* Data out of the window: answered each time, not counted. */
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, far, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, far, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSeq), 1L);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 0U);
+
+	/* 500 ms on, a pure one is answered again. */
+	t_oow_age(c, 500);
+	t_xmit(test, &p, HSK_TH_ACK, far, 0);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+
+	/* PAWS shares the stamp: 400 ms after an answer, not yet. */
+	t_oow_age(c, 400);
+	p.s.tsval = c->ts_recent - 2;	/* t_xmit sends ts_recent - 1 */
+	t_xmit(test, &p, HSK_TH_ACK, p.s.seq, 0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedPAWS), 1L);
+	p.s.tsval = c->ts_recent + 1000;
+
+	/* TIME_WAIT: a resent FIN always, a stray pure ACK once. */
+	t_close(c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	p.s.ack = p.iss + 2;
+	t_fin(test, &p);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_ASSERT_EQ(test, (int)c->state, HSK_TIME_WAIT);
+	t_oow_age(c, 500);
+	t_xmit(test, &p, HSK_TH_ACK, p.s.seq - 100000, 0);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	t_xmit(test, &p, HSK_TH_ACK, p.s.seq - 100000, 0);
+	hsk_t_expect_none(test);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_FIN, p.s.seq - 1, 0);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedTimeWait), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedSeq), 1L);
+	t_fire(c, NULL);
 }
 
 /* 3.2: outside the window: dropped without a word. */
@@ -1141,8 +1219,12 @@ static void hsk_conn_syn_challenge(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_SYN, p.s.seq, 0);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 	t_xmit(test, &p, HSK_TH_SYN, p.s.seq + 1234, 0);
+	hsk_t_expect_none(test);
+	t_oow_age(c, 500);
+	t_xmit(test, &p, HSK_TH_SYN, p.s.seq + 1234, 0);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPChallengeACK), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPACKSkippedChallenge), 1L);
 	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, p.s.seq);
 	KUNIT_EXPECT_TRUE(test, c->hashed);
@@ -2104,6 +2186,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_paws),
 	KUNIT_CASE(hsk_conn_rst_exact),
 	KUNIT_CASE(hsk_conn_rst_in_window),
+	KUNIT_CASE(hsk_conn_oow_ratelimit),
 	KUNIT_CASE(hsk_conn_rst_out_of_window),
 	KUNIT_CASE(hsk_conn_syn_challenge),
 	KUNIT_CASE(hsk_conn_ack_beyond_snd_max),

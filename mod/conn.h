@@ -11,6 +11,7 @@
 #include <linux/timer.h>
 #include <linux/wait.h>
 
+#include "stats.h"
 #include "tables.h"
 
 struct hsk_listener;
@@ -94,6 +95,8 @@ struct hsk_conn {
 	u32 rcv_nxt;
 	u32 rcv_adv;			/* right edge we advertised */
 	u32 ts_recent;
+	/* Jiffies of the last ACK to an unacceptable segment, 0 if none. */
+	u32 last_oow_ack_time;
 	u32 rx_bytes;			/* bytes in rxq, less rx_off */
 	u32 rx_off;			/* read from rxq's head skb */
 	u32 ooo_bytes;
@@ -148,6 +151,9 @@ void hsk_conn_stop_timer(struct hsk_conn *c);
 void hsk_conn_done(struct hsk_conn *c);
 void hsk_conn_set_state(struct hsk_conn *c, u8 state);
 void hsk_conn_send_ack(struct hsk_conn *c);
+void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
+			  enum hsk_mib mib, unsigned long now);
+void hsk_conn_challenge_ack(struct hsk_conn *c, unsigned long now);
 bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		      unsigned long now);
 void hsk_conn_push(struct hsk_conn *c, unsigned long now);

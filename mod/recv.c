@@ -364,12 +364,57 @@ static bool hsk_tw_new_syn(const struct hsk_conn *c, const struct hsk_seg *seg)
 	       (ts && (s32)(c->ts_recent - seg->opt.tsval) < 0);
 }
 
-static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg)
+/*
+ * Linux's __tcp_oow_rate_limited(): one ACK per HSK_OOW_RATELIMIT to the
+ * segments a connection finds unacceptable, so that two ends out of step,
+ * or a forger, cannot drive an ACK loop through it. Counts @mib if not.
+ */
+static bool hsk_conn_oow_limited(struct hsk_conn *c, enum hsk_mib mib,
+				 unsigned long now)
+{
+	u32 t = (u32)now;
+
+	if (c->last_oow_ack_time) {
+		s32 elapsed = t - c->last_oow_ack_time;
+
+		if (elapsed >= 0 && elapsed < HSK_OOW_RATELIMIT) {
+			hsk_inc(mib);
+			return true;
+		}
+	}
+	c->last_oow_ack_time = t;
+	return false;
+}
+
+/*
+ * A duplicate ACK to an unacceptable segment, unless rate-limited (Linux's
+ * tcp_oow_rate_limited): segments with data, or a FIN, are always
+ * answered, as their ACK tells the peer what to send again.
+ */
+void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
+			  enum hsk_mib mib, unsigned long now)
+{
+	if ((seg->seq == seg->end_seq || (seg->flags & HSK_TH_SYN)) &&
+	    hsk_conn_oow_limited(c, mib, now))
+		return;
+	hsk_conn_send_ack(c);
+}
+
+/* RFC 5961 7: challenge ACKs are rate-limited too (tcp_send_challenge_ack). */
+void hsk_conn_challenge_ack(struct hsk_conn *c, unsigned long now)
+{
+	if (hsk_conn_oow_limited(c, HSK_MIB_TCPACKSkippedChallenge, now))
+		return;
+	hsk_inc(HSK_MIB_TCPChallengeACK);
+	hsk_conn_send_ack(c);
+}
+
+static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg,
+			 unsigned long now)
 {
 	/* RFC 5961 3.2: only an exact RST resets; in the window, ask. */
 	if (seg->seq != c->rcv_nxt) {
-		hsk_inc(HSK_MIB_TCPChallengeACK);
-		hsk_conn_send_ack(c);
+		hsk_conn_challenge_ack(c, now);
 		return;
 	}
 	/* As Linux's tcp_reset: the peer that had closed gives EPIPE. */
@@ -412,7 +457,7 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 	}
 	if (hsk_conn_paws_reject(c, seg)) {
 		hsk_inc(HSK_MIB_PAWSEstab);
-		hsk_conn_send_ack(c);
+		hsk_conn_send_dupack(c, seg, HSK_MIB_TCPACKSkippedPAWS, now);
 		goto out;
 	}
 	if (!hsk_seq_acceptable(c, seg)) {
@@ -421,18 +466,19 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 			if (c->state == HSK_TIME_WAIT && (seg->flags & HSK_TH_FIN))
 				hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, now +
 					READ_ONCE(hsk_knobs.fin_timeout) * HZ);
-			hsk_conn_send_ack(c);
+			hsk_conn_send_dupack(c, seg, c->state == HSK_TIME_WAIT ?
+					     HSK_MIB_TCPACKSkippedTimeWait :
+					     HSK_MIB_TCPACKSkippedSeq, now);
 		}
 		goto out;
 	}
 	if (seg->flags & HSK_TH_RST) {
-		hsk_conn_rst(c, seg);
+		hsk_conn_rst(c, seg, now);
 		goto out;
 	}
 	if (seg->flags & HSK_TH_SYN) {
 		/* RFC 5961 4.2: a SYN on a synchronized connection. */
-		hsk_inc(HSK_MIB_TCPChallengeACK);
-		hsk_conn_send_ack(c);
+		hsk_conn_challenge_ack(c, now);
 		goto out;
 	}
 	if (!(seg->flags & HSK_TH_ACK))

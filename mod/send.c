@@ -469,8 +469,12 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	 * RFC 5961 5.2: older than anything the peer could have seen, or
 	 * (RFC 793 p. 72) acknowledging what was never sent.
 	 */
-	if (before(ack, c->snd_una - c->max_wnd) || after(ack, c->snd_max)) {
-		hsk_conn_send_ack(c);
+	if (before(ack, c->snd_una - c->max_wnd)) {
+		hsk_conn_challenge_ack(c, now);
+		return false;
+	}
+	if (after(ack, c->snd_max)) {
+		hsk_conn_send_dupack(c, seg, HSK_MIB_TCPACKSkippedSeq, now);
 		return false;
 	}
 	/* An answered probe: the peer is alive, however long it stays shut. */

@@ -63,6 +63,10 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPSackRecovery, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPSACKReneging, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPACKSkippedSynRecv, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPACKSkippedPAWS, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPACKSkippedSeq, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPACKSkippedChallenge, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPACKSkippedTimeWait, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

@@ -54,6 +54,10 @@ enum hsk_mib {
 	HSK_MIB_TCPSackRecovery,	/* recoveries entered with SACK */
 	HSK_MIB_TCPSACKReneging,	/* the peer dropped data it SACKed */
 	HSK_MIB_TCPACKSkippedSynRecv,	/* a resend or an ACK rate-limited */
+	HSK_MIB_TCPACKSkippedPAWS,	/* ACKs to unacceptable segments, */
+	HSK_MIB_TCPACKSkippedSeq,	/* rate-limited per connection */
+	HSK_MIB_TCPACKSkippedChallenge,
+	HSK_MIB_TCPACKSkippedTimeWait,
 	HSK_MIB_MAX
 };
 

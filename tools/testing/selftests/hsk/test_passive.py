@@ -491,6 +491,37 @@ def test_out_of_window_acks_rate_limited():
         assert peer == (cl.src, cl.sport)
 
 
+def test_established_answers_unacceptable_segments_once_per_500ms():
+    """A connection answers pure segments it cannot accept, and RSTs that
+    draw a challenge ACK, once per 500 ms between them (Linux's
+    tcp_oow_rate_limited) [TCPACKSkippedSeq, TCPACKSkippedChallenge];
+    a segment with data is answered every time."""
+    with hskdev.Listener(8024) as ls, Wire() as w:
+        cl = Client(w, 8024)
+        cl.synack()
+        cl.ack()
+        assert not cl.replies(0.3)
+        c = Counters()
+        old = cl.isn + 1 - 100000
+        for _ in range(3):
+            cl.send("A", old, cl.iss + 1, options=cl.ts_opt(100020))
+        got = cl.replies(0.3)
+        assert [flag_str(r.flags) for r in got] == ["A"], got
+        assert got[0].ack == (cl.isn + 1) & 0xFFFFFFFF, got[0]
+        cl.send("PA", old, cl.iss + 1, payload=b"x", options=cl.ts_opt(100021))
+        assert [flag_str(r.flags) for r in cl.replies(0.3)] == ["A"]
+        time.sleep(0.5)
+        cl.send("R", cl.isn + 1 + 1000)
+        cl.send("R", cl.isn + 1 + 1000)
+        assert [flag_str(r.flags) for r in cl.replies(0.3)] == ["A"]
+        d = c.delta()
+        assert d["TCPACKSkippedSeq"] == 2 and d["TCPACKSkippedChallenge"] == 1 and \
+            d["TCPChallengeACK"] == 1 and d["EstabResets"] == 0, d
+        fd, peer, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+        os.close(fd)
+        assert peer == (cl.src, cl.sport)
+
+
 def test_embryonic_reset_by_rst_and_by_syn():
     with hskdev.Listener(8012), Wire() as w:
         c = Counters()
