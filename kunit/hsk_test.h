@@ -308,39 +308,6 @@ static inline struct sk_buff *hsk_t_build(struct kunit *test,
 	return skb;
 }
 
-/*
- * hsk_dispatch() with the clock a parameter: connection, half-open entry,
- * listener (a plain SYN goes to hsk_syn_rcv at @now), else closed port.
- * Called as the device's xmit path runs: BH off, under RCU.
- */
-static inline void hsk_t_dispatch(struct sk_buff *skb,
-				  const struct hsk_seg *seg, unsigned long now)
-{
-	struct hsk_listener *l;
-	struct hsk_tuple t;
-	struct hsk_conn *c;
-	struct hsk_req *req;
-
-	hsk_tuple_from_seg(&t, seg);
-	c = hsk_conn_lookup(&t);
-	if (c && hsk_conn_rcv(c, skb, seg))
-		return;
-	req = hsk_req_lookup(&t);
-	if (req && hsk_req_rcv(req, skb, seg, now))
-		return;
-	l = hsk_listener_lookup(seg->daddr, seg->dport);
-	if (!l) {
-		if (!(seg->flags & HSK_TH_RST))
-			hsk_send_reset(seg);
-		return;
-	}
-	if ((seg->flags & (HSK_TH_SYN | HSK_TH_ACK | HSK_TH_RST | HSK_TH_FIN)) ==
-	    HSK_TH_SYN)
-		hsk_syn_rcv(l, seg, now);
-	else
-		hsk_listener_rcv(l, skb, seg);
-}
-
 /* The client sends @s; the engine sees it at time @now. */
 static inline void hsk_t_send(struct kunit *test, const struct hsk_t_seg *s,
 			      unsigned long now)
@@ -352,7 +319,7 @@ static inline void hsk_t_send(struct kunit *test, const struct hsk_t_seg *s,
 			    "hsk_parse refused the test's own segment");
 	local_bh_disable();
 	rcu_read_lock();
-	hsk_t_dispatch(skb, &seg, now);
+	hsk_dispatch(skb, &seg, now);
 	rcu_read_unlock();
 	local_bh_enable();
 	consume_skb(skb);

@@ -515,6 +515,64 @@ static void hsk_req_syn_retransmit(struct kunit *test)
 }
 
 /*
+ * A copy of the SYN of a half-open entry is the entry's, before any of the
+ * listener's policy (Linux finds the request sock in its ehash first):
+ * with the accept queue full, with the half-open queue full in cookie
+ * mode, and with syncookies = 2, it draws the entry's SYN-ACK again, not a
+ * drop or a cookie. hsk_syn_rcv() searches on these paths itself, since
+ * hsk_dispatch() hands it plain SYNs without a search.
+ */
+static void hsk_syn_twin_before_policy(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8019, 0);
+	struct hsk_seg sa, sa2;
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+
+	hsk_knobs.syncookies = 1;
+	hsk_t_syn(&s, 40190, 8019);
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	/* Backlog 0 holds one connection: now the accept queue is full. */
+	hsk_t_handshake(test, 40191, 8019, ctx->t0);
+	KUNIT_ASSERT_TRUE(test, hsk_acceptq_full(l));
+	/* And the half-open queue: a new SYN would get a cookie. */
+	hsk_knobs.max_syn_backlog = 1;
+	KUNIT_ASSERT_EQ(test, t_qlen(l), 1U);
+
+	hsk_t_snap(&m);
+	hsk_t_send(test, &s, T_MS(ctx, 500));
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
+	KUNIT_EXPECT_EQ(test, sa2.ack_seq, s.seq + 1);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenOverflows), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesSent), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPReqQFullDoCookies), 0L);
+
+	/* syncookies = 2 answers new SYNs only. */
+	hsk_knobs.syncookies = 2;
+	hsk_t_snap(&m);
+	hsk_t_send(test, &s, T_MS(ctx, 1100));
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesSent), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPReqQFullDoCookies), 0L);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+
+	/* A new SYN on the 4-tuple resets the entry, as in SYN_RECV. */
+	hsk_t_snap(&m);
+	s.seq++;
+	hsk_t_send(test, &s, T_MS(ctx, 1200));
+	hsk_t_expect_one(test, &s, HSK_TH_RST | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EmbryonicRsts), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesSent), 0L);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
+}
+
+/*
  * Copies of the SYN draw one SYN-ACK per 500 ms (Linux's
  * tcp_oow_rate_limited, TCPACKSkippedSynRecv); a skipped one leaves the
  * timer alone. The first copy is answered at once, and so is one after
@@ -1669,6 +1727,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_backlog_clamp),
 	KUNIT_CASE(hsk_acceptq_holds_b_plus_1),
 	KUNIT_CASE(hsk_req_syn_retransmit),
+	KUNIT_CASE(hsk_syn_twin_before_policy),
 	KUNIT_CASE(hsk_req_syn_resend_ratelimit),
 	KUNIT_CASE(hsk_req_bad_ack),
 	KUNIT_CASE(hsk_req_out_of_window),

@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+#include "proto.h"
 #include "stats.h"
 
 /* TCP options of one segment, as far as the handshake cares. */
@@ -58,6 +59,13 @@ struct hsk_seg {
 	struct sk_buff **skbp;
 };
 
+/* A SYN that opens a connection: no ACK, RST or FIN beside it. */
+static inline bool hsk_seg_plain_syn(const struct hsk_seg *seg)
+{
+	return (seg->flags & (HSK_TH_SYN | HSK_TH_ACK | HSK_TH_RST |
+			      HSK_TH_FIN)) == HSK_TH_SYN;
+}
+
 /* net.hsk.*: written by sysctl, read with READ_ONCE where they matter. */
 struct hsk_knobs {
 	int max_syn_backlog;
@@ -84,6 +92,8 @@ bool hsk_bad_addr(__be32 addr);
 enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg);
 int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt);
 bool hsk_input(struct sk_buff *skb);
+void hsk_dispatch(struct sk_buff *skb, const struct hsk_seg *seg,
+		  unsigned long now);
 
 /* output.c */
 struct hsk_reply {

@@ -185,34 +185,45 @@ enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
 
 /*
  * Connection, then half-open entry, then listener; with none of them the
- * port is closed (RFC 793): a RST for everything but a RST.
+ * port is closed (RFC 793): a RST for everything but a RST. A plain SYN
+ * goes to its listener before the half-open table is searched:
+ * hsk_syn_rcv() finds a half-open entry of the same 4-tuple itself, in
+ * the insert that walks that bucket anyway, and hands the SYN to it, so
+ * a new connection costs one walk of the table instead of two. The
+ * caller holds RCU; @now is jiffies, a parameter for KUnit.
  */
-static void hsk_dispatch(struct sk_buff *skb, const struct hsk_seg *seg)
+void hsk_dispatch(struct sk_buff *skb, const struct hsk_seg *seg,
+		  unsigned long now)
 {
-	struct hsk_listener *l;
+	struct hsk_listener *l = NULL;
 	struct hsk_tuple t;
 	struct hsk_conn *c;
 	struct hsk_req *req;
 
 	hsk_tuple_from_seg(&t, seg);
-	rcu_read_lock();
 	c = hsk_conn_lookup(&t);
 	if (c && hsk_conn_rcv(c, skb, seg))
-		goto out;
+		return;
+	if (hsk_seg_plain_syn(seg)) {
+		l = hsk_listener_lookup(seg->daddr, seg->dport);
+		if (l) {
+			hsk_syn_rcv(l, skb, seg, now);
+			return;
+		}
+	}
 	req = hsk_req_lookup(&t);
-	if (req && hsk_req_rcv(req, skb, seg, jiffies))
-		goto out;
-	l = hsk_listener_lookup(seg->daddr, seg->dport);
+	if (req && hsk_req_rcv(req, skb, seg, now))
+		return;
+	if (!l)
+		l = hsk_listener_lookup(seg->daddr, seg->dport);
 	if (l) {
-		hsk_listener_rcv(l, skb, seg);
-		goto out;
+		hsk_listener_rcv(l, skb, seg, now);
+		return;
 	}
 	if (seg->flags & HSK_TH_RST)
 		hsk_inc(HSK_MIB_DropRstClosed);
 	else
 		hsk_send_reset(seg);
-out:
-	rcu_read_unlock();
 }
 
 /*
@@ -247,7 +258,9 @@ bool hsk_input(struct sk_buff *skb)
 	hsk_inc(HSK_MIB_InSegs);
 	/* Whatever takes @skb for a reply does so as its last use of it. */
 	seg.skbp = &skb;
-	hsk_dispatch(skb, &seg);
+	rcu_read_lock();
+	hsk_dispatch(skb, &seg, jiffies);
+	rcu_read_unlock();
 	consume_skb(skb);	/* NULL if a reply took it */
 	return true;
 }

@@ -186,7 +186,7 @@ struct hsk_conn *hsk_acceptq_pop(struct hsk_listener *l)
  * (RFC 793 p. 65; Linux's tcp_rcv_state_process). The caller holds RCU.
  */
 void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
-		      const struct hsk_seg *seg)
+		      const struct hsk_seg *seg, unsigned long now)
 {
 	if (seg->flags & HSK_TH_RST) {
 		hsk_inc(HSK_MIB_ListenDiscards);
@@ -200,11 +200,11 @@ void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
 			hsk_send_reset(seg);
 		return;
 	}
-	if (!(seg->flags & HSK_TH_SYN) || (seg->flags & HSK_TH_FIN)) {
+	if (!hsk_seg_plain_syn(seg)) {
 		hsk_inc(HSK_MIB_ListenDiscards);
 		return;
 	}
-	hsk_syn_rcv(l, seg, jiffies);
+	hsk_syn_rcv(l, skb, seg, now);
 }
 
 /*

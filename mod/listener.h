@@ -72,7 +72,7 @@ bool hsk_acceptq_full(const struct hsk_listener *l);
 void hsk_listener_drop(struct hsk_listener *l, const struct hsk_seg *seg,
 		       bool overflow);
 void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
-		      const struct hsk_seg *seg);
+		      const struct hsk_seg *seg, unsigned long now);
 void hsk_acceptq_add(struct hsk_listener *l, struct hsk_conn *c);
 struct hsk_conn *hsk_acceptq_pop(struct hsk_listener *l);
 

@@ -241,16 +241,40 @@ static struct hsk_listener *hsk_req_listener(const struct hsk_req *req)
 }
 
 /*
- * A SYN for listener @l, DESIGN §4 steps 1 to 3. The caller holds RCU.
+ * A plain SYN whose 4-tuple is half-open already (a copy of its SYN, or a
+ * new SYN on it) is that entry's to answer, ahead of any listener policy,
+ * as Linux finds the request sock before the listener. hsk_dispatch()
+ * leaves this search to hsk_syn_rcv(): done here on the paths that make no
+ * entry, and by the insert itself on the path that does. An empty table
+ * (cookies only) needs no search.
  */
-void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
-		 unsigned long now)
+static bool hsk_syn_to_twin(struct sk_buff *skb, const struct hsk_seg *seg,
+			    unsigned long now)
+{
+	struct hsk_tuple t;
+	struct hsk_req *req;
+
+	if (!atomic_read(&hsk_reqs.nelems))
+		return false;
+	hsk_tuple_from_seg(&t, seg);
+	req = hsk_req_lookup(&t);
+	return req && hsk_req_rcv(req, skb, seg, now);
+}
+
+/*
+ * A plain SYN for listener @l, DESIGN §4 steps 1 to 3, unless its 4-tuple
+ * is half-open (hsk_syn_to_twin()). The caller holds RCU.
+ */
+void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
+		 const struct hsk_seg *seg, unsigned long now)
 {
 	int syncookies = READ_ONCE(hsk_knobs.syncookies);
 	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
-	struct hsk_req *req;
-	int err;
+	struct hsk_req *req, *twin;
 
+	if ((syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen ||
+	     hsk_acceptq_full(l)) && hsk_syn_to_twin(skb, seg, now))
+		return;
 	if (syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen) {
 		if (syncookies) {
 			hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
@@ -274,6 +298,8 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 
 	req = kmem_cache_alloc(hsk_req_cache, GFP_ATOMIC);
 	if (!req) {
+		if (hsk_syn_to_twin(skb, seg, now))
+			return;
 		hsk_inc(HSK_MIB_DropNoMem);
 		hsk_listener_drop(l, seg, false);
 		return;
@@ -304,20 +330,26 @@ void hsk_syn_rcv(struct hsk_listener *l, const struct hsk_seg *seg,
 		kmem_cache_free(hsk_req_cache, req);
 		if (l->dead)
 			hsk_send_reset(seg);
-		else
+		else if (!hsk_syn_to_twin(skb, seg, now))
 			hsk_listener_drop(l, seg, false);
 		return;
 	}
-	err = rhashtable_lookup_insert_fast(&hsk_reqs, &req->node,
-					   hsk_req_params);
-	if (err) {
-		/* -EEXIST: the same 4-tuple is half-open; its entry answers. */
+	twin = rhashtable_lookup_get_insert_fast(&hsk_reqs, &req->node,
+						 hsk_req_params);
+	if (twin) {
 		spin_unlock(&l->lock);
 		kmem_cache_free(hsk_req_cache, req);
-		if (err != -EEXIST) {
+		if (IS_ERR(twin)) {
 			hsk_inc(HSK_MIB_DropNoMem);
 			hsk_listener_drop(l, seg, false);
+			return;
 		}
+		/*
+		 * The 4-tuple is half-open: its entry answers. If it died
+		 * meanwhile (its listener closing), the client's next copy
+		 * of the SYN finds the table without it.
+		 */
+		hsk_req_rcv(twin, skb, seg, now);
 		return;
 	}
 	hsk_reqs_inserted(now);

@@ -169,15 +169,22 @@ def linux_listener(addr=LINUX_DST, accept=False, ns=None, port=80):
     return start(argv + ([] if accept else ["--no-accept"]), ns)
 
 
-def setup():
+def load_hsk(ko):
+    """Loads hsk.ko from @ko, with hsk0 up and its knobs set for the bench."""
+    sh("insmod " + ko)
+    sh("ip link set hsk0 up && ip addr add 10.77.0.1/24 dev hsk0")
+    hsk_knob("max_syn_backlog", HSK_MAX)
+    hsk_knob("somaxconn", HSK_MAX)
+
+
+def setup(ko=None):
     sh("mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug")
     # No IPv6 chatter (router solicitations, MLD) into hsk0 and bench0.
     sysctl("net.ipv6.conf.all.disable_ipv6", 1)
     sysctl("net.ipv6.conf.default.disable_ipv6", 1)
-    sh("insmod %s/build/%s/hsk.ko" % (REPO, REL))
+    load_hsk(ko or "%s/build/%s/hsk.ko" % (REPO, REL))
     sh("insmod %s/build/%s/bench/hsk_bench.ko" % (REPO, REL))
     sh("ip link set lo up")
-    sh("ip link set hsk0 up && ip addr add 10.77.0.1/24 dev hsk0")
     sh("ip link set bench0 up && ip addr add 10.88.0.1/24 dev bench0")
     # Both sides' SYN-ACKs end in bench0: Linux's directly, hsk's
     # forwarded from hsk0.
@@ -187,8 +194,6 @@ def setup():
         sysctl("net.ipv4.conf.%s.rp_filter" % dev, 0)
     sysctl("net.core.somaxconn", BIG_BACKLOG)
     sysctl("net.ipv4.tcp_max_syn_backlog", BIG_BACKLOG)
-    hsk_knob("max_syn_backlog", HSK_MAX)
-    hsk_knob("somaxconn", HSK_MAX)
 
 
 class Flows:
