@@ -77,8 +77,9 @@ static inline void hsk_t_exit(struct kunit *test)
 }
 
 /* A listener on 10.77.0.2:@port, closed by hsk_t_exit if still open. */
-static inline struct hsk_listener *hsk_t_listen(struct kunit *test,
-						u16 port, int backlog)
+static inline struct hsk_listener *hsk_t_listen_at(struct kunit *test,
+						   __be32 addr, u16 port,
+						   int backlog)
 {
 	struct hsk_t_ctx *ctx = test->priv;
 	struct hsk_listener *l = NULL;
@@ -87,10 +88,16 @@ static inline struct hsk_listener *hsk_t_listen(struct kunit *test,
 	for (i = 0; i < HSK_T_MAX_L && ctx->l[i]; i++)
 		;
 	KUNIT_ASSERT_LT(test, i, HSK_T_MAX_L);
-	KUNIT_ASSERT_EQ(test, 0, hsk_listener_create(HSK_T_LADDR, htons(port),
+	KUNIT_ASSERT_EQ(test, 0, hsk_listener_create(addr, htons(port),
 						     backlog, &l));
 	ctx->l[i] = l;
 	return l;
+}
+
+static inline struct hsk_listener *hsk_t_listen(struct kunit *test,
+						u16 port, int backlog)
+{
+	return hsk_t_listen_at(test, HSK_T_LADDR, port, backlog);
 }
 
 static inline void hsk_t_close(struct kunit *test, struct hsk_listener *l)

@@ -1538,16 +1538,11 @@ static void hsk_listener_close_resets(struct kunit *test)
 static void hsk_req_wildcard_owner(struct kunit *test)
 {
 	struct hsk_t_ctx *ctx = test->priv;
-	struct hsk_listener *any = NULL, *l;
+	struct hsk_listener *any, *l;
 	struct hsk_t_seg s;
 	struct hsk_seg sa;
-	int i;
 
-	for (i = 0; i < HSK_T_MAX_L && ctx->l[i]; i++)
-		;
-	KUNIT_ASSERT_LT(test, i, HSK_T_MAX_L);
-	KUNIT_ASSERT_EQ(test, 0, hsk_listener_create(0, htons(8070), 16, &any));
-	ctx->l[i] = any;
+	any = hsk_t_listen_at(test, 0, 8070, 16);
 
 	hsk_t_syn(&s, 40700, 8070);
 	hsk_t_open(test, &s, ctx->t0, &sa);
@@ -1562,6 +1557,57 @@ static void hsk_req_wildcard_owner(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(l->acceptq_len), 0U);
 	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
 	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
+}
+
+/*
+ * A specific address beats the wildcard on its port, and only there; the
+ * lookup skips the specific one on ports that have none (hsk_bound_ports),
+ * so that skip must end with the first such listener and not before the
+ * last of its port has closed.
+ */
+static void hsk_listener_specific_ports(struct kunit *test)
+{
+	const __be32 other = cpu_to_be32(0x0a4d0003);	/* 10.77.0.3 */
+	const __be32 third = cpu_to_be32(0x0a4d0004);	/* 10.77.0.4 */
+	struct hsk_listener *any, *one, *two, *l;
+
+	any = hsk_t_listen_at(test, 0, 8072, 16);
+	rcu_read_lock();
+	l = hsk_listener_lookup(HSK_T_LADDR, htons(8072));
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, l, any);
+
+	one = hsk_t_listen_at(test, HSK_T_LADDR, 8072, 16);
+	two = hsk_t_listen_at(test, other, 8072, 16);
+	/* A bound address on another port changes nothing here. */
+	hsk_t_listen_at(test, third, 8073, 16);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(HSK_T_LADDR, htons(8072)), one);
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(other, htons(8072)), two);
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(third, htons(8072)), any);
+	KUNIT_EXPECT_NULL(test, hsk_listener_lookup(HSK_T_LADDR, htons(8073)));
+	rcu_read_unlock();
+
+	/* A second LISTEN on a bound address fails and leaves the rest. */
+	l = NULL;
+	KUNIT_EXPECT_EQ(test, -EADDRINUSE,
+			hsk_listener_create(other, htons(8072), 16, &l));
+	hsk_t_close(test, one);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(HSK_T_LADDR, htons(8072)), any);
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(other, htons(8072)), two);
+	rcu_read_unlock();
+
+	hsk_t_close(test, two);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(other, htons(8072)), any);
+	rcu_read_unlock();
+
+	/* And the port can be bound again. */
+	one = hsk_t_listen_at(test, HSK_T_LADDR, 8072, 16);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, hsk_listener_lookup(HSK_T_LADDR, htons(8072)), one);
+	rcu_read_unlock();
 }
 
 /*
@@ -1752,6 +1798,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_listener_close_resets),
 	KUNIT_CASE(hsk_listener_close_many),
 	KUNIT_CASE(hsk_req_wildcard_owner),
+	KUNIT_CASE(hsk_listener_specific_ports),
 	KUNIT_CASE(hsk_req_dead_freed_by_timer),
 	KUNIT_CASE(hsk_req_rearm_keeps_order),
 	KUNIT_CASE(hsk_synq_budget),

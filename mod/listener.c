@@ -13,11 +13,26 @@
 #include "synq.h"
 #include "trace.h"
 
+#include <linux/bitmap.h>
+#include <linux/mutex.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
 struct rhashtable hsk_listeners;
+
+/*
+ * Ports with a listener bound to a specific address. A segment for any
+ * other port can match only the wildcard's listener, so that is the one
+ * lookup made: one instead of two per SYN for the usual server on 0.0.0.0
+ * (Linux's __inet_lookup_listener makes both). Set before such a listener
+ * enters the table, cleared once the last of its port has left it, under
+ * hsk_listeners_mutex, which LISTEN and close take (process context).
+ * Read locklessly: a bit seen late only costs a lookup, and a listener is
+ * looked for once its LISTEN has returned.
+ */
+static DECLARE_BITMAP(hsk_bound_ports, 1 << 16);
+static DEFINE_MUTEX(hsk_listeners_mutex);
 
 static const struct rhashtable_params hsk_listener_params = {
 	.key_len = sizeof(struct hsk_lkey),
@@ -32,11 +47,32 @@ struct hsk_listener *hsk_listener_lookup(__be32 addr, __be16 port)
 	struct hsk_lkey key = { .addr = addr, .port = port };
 	struct hsk_listener *l;
 
-	l = rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
-	if (l)
-		return l;
+	if (addr && test_bit(ntohs(port), hsk_bound_ports)) {
+		l = rhashtable_lookup(&hsk_listeners, &key,
+				      hsk_listener_params);
+		if (l)
+			return l;
+	}
 	key.addr = 0;
 	return rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
+}
+
+/* Whether a listener bound to a specific address has @port. */
+static bool hsk_port_bound(__be16 port)
+{
+	struct rhashtable_iter iter;
+	struct hsk_listener *l;
+	bool found = false;
+
+	lockdep_assert_held(&hsk_listeners_mutex);
+	rhashtable_walk_enter(&hsk_listeners, &iter);
+	rhashtable_walk_start(&iter);
+	while (!found && (l = rhashtable_walk_next(&iter)))
+		/* -EAGAIN: a resize; the walk starts over, missing nothing. */
+		found = !IS_ERR(l) && l->key.port == port && l->key.addr;
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return found;
 }
 
 /* The listener bound to exactly @addr (0: the wildcard), under RCU. */
@@ -119,8 +155,14 @@ int hsk_listener_create(__be32 addr, __be16 port, int backlog,
 	timer_setup(&l->timer, hsk_listener_timer, 0);
 	init_waitqueue_head(&l->wait);
 
+	mutex_lock(&hsk_listeners_mutex);
+	if (addr)
+		set_bit(ntohs(port), hsk_bound_ports);
 	ret = rhashtable_lookup_insert_fast(&hsk_listeners, &l->node,
 					    hsk_listener_params);
+	if (ret && addr && !hsk_port_bound(port))
+		clear_bit(ntohs(port), hsk_bound_ports);
+	mutex_unlock(&hsk_listeners_mutex);
 	if (ret) {
 		kfree(l);
 		return ret == -EEXIST ? -EADDRINUSE : ret;
@@ -147,7 +189,11 @@ void hsk_listener_close(struct hsk_listener *l)
 	timer_shutdown_sync(&l->timer);
 
 	hsk_synq_flush(l);
+	mutex_lock(&hsk_listeners_mutex);
 	rhashtable_remove_fast(&hsk_listeners, &l->node, hsk_listener_params);
+	if (l->key.addr && !hsk_port_bound(l->key.port))
+		clear_bit(ntohs(l->key.port), hsk_bound_ports);
+	mutex_unlock(&hsk_listeners_mutex);
 	while ((c = hsk_acceptq_pop(l))) {
 		hsk_conn_abort(c);
 		hsk_conn_put(c);

@@ -8,7 +8,9 @@ order A B B A, A B B A ... (drift in the host's load falls on both alike).
 Each round measures ns per SYN with cookies (syncookies=2) and with state
 (syncookies=1, queue never full), with guest.py's functions and checks.
 Prints one line per run and, at the end, per figure: each side's median
-and B / A's median over the rounds (min..max).
+and B / A's median over the rounds (min..max). Each figure comes twice:
+ns per SYN over the whole run, as make bench takes it, and the median
+batch's (_p50), which the host's stalls leave alone.
 """
 
 import argparse
@@ -29,11 +31,13 @@ def load(ko):
 def measure(count, est):
     hl = g.hsk_listener()
     g.hsk_knob("syncookies", 2)
-    cookie = g.syn_stateless("hsk", "syn", count, 1)["ns_per_syn"]
+    cookie = g.syn_stateless("hsk", "syn", count, 1)
     g.hsk_knob("syncookies", 1)
-    res, est = g.syn_stateful("hsk", count, est)
+    state, est = g.syn_stateful("hsk", count, est)
     g.stop(hl)
-    return {"cookie": cookie, "state": res["ns_per_syn"]}, est
+    return {"cookie": cookie["ns_per_syn"], "state": state["ns_per_syn"],
+            "cookie_p50": cookie["p50_ns_per_syn"],
+            "state_p50": state["p50_ns_per_syn"]}, est
 
 
 def main():
@@ -54,15 +58,16 @@ def main():
             load(kos[v])
             r, est[v] = measure(args.syns, est[v])
             runs[v].append(r)
-            g.log("round %d %s: cookie %.0f ns, state %.0f ns" %
-                  (rnd + 1, v, r["cookie"], r["state"]))
+            g.log("round %d %s: cookie %.0f ns (p50 %.0f), state %.0f ns "
+                  "(p50 %.0f)" % (rnd + 1, v, r["cookie"], r["cookie_p50"],
+                                  r["state"], r["state_p50"]))
     print("ab: %d rounds of %d SYNs per figure and build" %
           (args.rounds, args.syns))
-    for fig in ("cookie", "state"):
+    for fig in ("cookie", "state", "cookie_p50", "state_p50"):
         a = [r[fig] for r in runs["A"]]
         b = [r[fig] for r in runs["B"]]
         ratio = [y / x for x, y in zip(a, b)]
-        print("ab: %-6s A %6.0f ns  B %6.0f ns  B/A %.3f (%.3f..%.3f), "
+        print("ab: %-10s A %6.0f ns  B %6.0f ns  B/A %.3f (%.3f..%.3f), "
               "B lower in %d of %d" %
               (fig, statistics.median(a), statistics.median(b),
                statistics.median(ratio), min(ratio), max(ratio),

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -37,6 +38,7 @@ LINUX_DST = "10.88.0.1"     # bench0's own address: Linux's listener
 NS_DST = "10.99.0.2"        # the Linux server in its namespace, behind veth
 BIG_BACKLOG = 1 << 22       # Linux: somaxconn, tcp_max_syn_backlog, listen()
 HSK_MAX = 1 << 24           # net.hsk.max_syn_backlog and somaxconn maximum
+BATCH = 64                  # segments per batch, the module's default
 
 procs = []
 
@@ -271,7 +273,8 @@ def syn_stateless(side, kind, count, cpus):
               (side, delta(after, before, n["cookies"]), r["synack"], per_cpu))
     return {"ns_per_syn": r["span_ns"] / per_cpu,
             "syn_per_s": per_cpu / (r["span_ns"] / 1e9),
-            "count": per_cpu, "span_ns": r["span_ns"], "squeeze": r["squeeze"]}
+            "count": per_cpu, "span_ns": r["span_ns"], "squeeze": r["squeeze"],
+            "p50_ns_per_syn": r.get("batch_p50_ns", 0) / BATCH}
 
 
 def wait_counter(side, name, target, timeout=30.0):
@@ -293,6 +296,7 @@ def syn_stateful(side, count, est_ns):
     """
     n = NAMES[side]
     done, span, sub, redone = 0, 0, 0, 0
+    p50 = []
     while done < count:
         check(redone < 20, "%s state: too many slow sub-runs" % side)
         size = min(count - done, max(2000, min(25000, int(0.4e9 / est_ns))))
@@ -315,11 +319,13 @@ def syn_stateful(side, count, est_ns):
             done += size
             span += r["span_ns"]
             sub += 1
+            p50.append(r.get("batch_p50_ns", 0) / BATCH)
         # Every entry fires once (synack_retries=0) and is freed.
         wait_counter(side, n["timeouts"], before[n["timeouts"]] + size)
         time.sleep(0.05)    # and their RCU grace period passes
     return {"ns_per_syn": span / count, "count": count, "span_ns": span,
-            "subruns": sub, "redone": redone}, span / count
+            "subruns": sub, "redone": redone,
+            "p50_ns_per_syn": statistics.median(p50)}, span / count
 
 
 def syn_cost(rounds, count):
