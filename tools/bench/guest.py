@@ -22,7 +22,6 @@ import json
 import os
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import threading
@@ -38,7 +37,6 @@ LINUX_DST = "10.88.0.1"     # bench0's own address: Linux's listener
 NS_DST = "10.99.0.2"        # the Linux server in its namespace, behind veth
 BIG_BACKLOG = 1 << 22       # Linux: somaxconn, tcp_max_syn_backlog, listen()
 HSK_MAX = 1 << 24           # net.hsk.max_syn_backlog and somaxconn maximum
-BATCH = 64                  # segments per batch, the module's default
 
 procs = []
 
@@ -273,8 +271,7 @@ def syn_stateless(side, kind, count, cpus):
               (side, delta(after, before, n["cookies"]), r["synack"], per_cpu))
     return {"ns_per_syn": r["span_ns"] / per_cpu,
             "syn_per_s": per_cpu / (r["span_ns"] / 1e9),
-            "count": per_cpu, "span_ns": r["span_ns"], "squeeze": r["squeeze"],
-            "p50_ns_per_syn": r.get("batch_p50_ns", 0) / BATCH}
+            "count": per_cpu, "span_ns": r["span_ns"], "squeeze": r["squeeze"]}
 
 
 def wait_counter(side, name, target, timeout=30.0):
@@ -296,7 +293,6 @@ def syn_stateful(side, count, est_ns):
     """
     n = NAMES[side]
     done, span, sub, redone = 0, 0, 0, 0
-    p50 = []
     while done < count:
         check(redone < 20, "%s state: too many slow sub-runs" % side)
         size = min(count - done, max(2000, min(25000, int(0.4e9 / est_ns))))
@@ -319,16 +315,14 @@ def syn_stateful(side, count, est_ns):
             done += size
             span += r["span_ns"]
             sub += 1
-            p50.append(r.get("batch_p50_ns", 0) / BATCH)
         # Every entry fires once (synack_retries=0) and is freed.
         wait_counter(side, n["timeouts"], before[n["timeouts"]] + size)
         time.sleep(0.05)    # and their RCU grace period passes
     return {"ns_per_syn": span / count, "count": count, "span_ns": span,
-            "subruns": sub, "redone": redone,
-            "p50_ns_per_syn": statistics.median(p50)}, span / count
+            "subruns": sub, "redone": redone}, span / count
 
 
-def syn_cost(rounds, count):
+def syn_cost(rounds, count, two_cpus=True):
     """Section 2 and 6: ns per SYN, every mode once per round."""
     hsk_knob("synack_retries", 0)
     sysctl("net.ipv4.tcp_synack_retries", 0)
@@ -344,16 +338,19 @@ def syn_cost(rounds, count):
     for rnd in range(rounds):
         log("syn round %d/%d" % (rnd + 1, rounds))
         add("hsk_floor", syn_stateless("hsk", "bad", count, 1))
-        add("hsk_floor_2cpu", syn_stateless("hsk", "bad", count // 2, 3))
+        if two_cpus:
+            add("hsk_floor_2cpu", syn_stateless("hsk", "bad", count // 2, 3))
         hsk_knob("syncookies", 2)
         add("hsk_cookie", syn_stateless("hsk", "syn", count, 1))
-        add("hsk_cookie_2cpu", syn_stateless("hsk", "syn", count // 2, 3))
+        if two_cpus:
+            add("hsk_cookie_2cpu", syn_stateless("hsk", "syn", count // 2, 3))
         hsk_knob("syncookies", 1)
         res, est["hsk"] = syn_stateful("hsk", count, est["hsk"])
         add("hsk_state", res)
         sysctl("net.ipv4.tcp_syncookies", 2)
         add("linux_cookie", syn_stateless("linux", "syn", count, 1))
-        add("linux_cookie_2cpu", syn_stateless("linux", "syn", count // 2, 3))
+        if two_cpus:
+            add("linux_cookie_2cpu", syn_stateless("linux", "syn", count // 2, 3))
         sysctl("net.ipv4.tcp_syncookies", 1)
         res, est["linux"] = syn_stateful("linux", count, est["linux"])
         add("linux_state", res)
@@ -573,7 +570,7 @@ def main():
             json.dump(out, f, indent=1)
 
     if "syn" in only:
-        section("syn", syn_cost, args.rounds, args.syns)
+        section("syn", syn_cost, args.rounds, args.syns, os.cpu_count() > 1)
     if "conn" in only:
         section("conn", conn_rate, args.rounds, args.conn_secs, args.conn_threads)
     if "flat" in only:

@@ -35,8 +35,7 @@
  * Reading the file gives one line per command of the last write: what ran,
  * the nanoseconds each CPU spent injecting, and what came out at the sink
  * on those CPUs (replies leave on the CPU whose softirq made them, so work
- * on other CPUs, timers say, is not counted), and the median time of the
- * first CPU's full batches (batch_p50_ns).
+ * on other CPUs, timers say, is not counted).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -54,7 +53,6 @@
 #include <linux/seq_buf.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/tcp.h>
 #include <linux/vmalloc.h>
 #include <net/ip.h>
@@ -109,8 +107,6 @@ struct bench_worker {
 	u64 errors;			/* injection did not return success */
 	u64 missing;			/* ack: no SYN-ACK recorded for the flow */
 	unsigned int squeeze;		/* net_rx_action ran out of budget */
-	u32 *lat;			/* ns of each full batch, in order */
-	u32 nlat;
 	int err;
 };
 
@@ -399,8 +395,6 @@ static void bench_inject(struct bench_worker *w, struct sk_buff **skbs,
 
 	while (i < n) {
 		u32 end = min(n, i + c->batch);
-		bool full = end - i == c->batch;
-		u64 t0 = ktime_get_ns();
 
 		local_bh_disable();
 		for (; i < end; i++) {
@@ -412,18 +406,9 @@ static void bench_inject(struct bench_worker *w, struct sk_buff **skbs,
 		}
 		local_bh_enable();
 		bench_drain(sd);
-		if (full && w->lat)
-			w->lat[w->nlat++] = min_t(u64, ktime_get_ns() - t0, U32_MAX);
 		/* Lets a kworker queued here (a table resize) do its part. */
 		cond_resched();
 	}
-}
-
-static int bench_cmp_u32(const void *a, const void *b)
-{
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int bench_worker_fn(void *data)
@@ -437,9 +422,7 @@ static int bench_worker_fn(void *data)
 
 	skbs = kvmalloc_array(min(c->chunk, max(w->count, 1U)), sizeof(*skbs),
 			      GFP_KERNEL);
-	w->lat = kvmalloc_array(w->count / c->batch + 1, sizeof(*w->lat),
-				GFP_KERNEL);
-	if (!skbs || !w->lat)
+	if (!skbs)
 		w->err = -ENOMEM;
 	while (!w->err && done < w->count) {
 		u32 want = min(c->chunk, w->count - done);
@@ -475,8 +458,6 @@ static int bench_worker_fn(void *data)
 	if (!done)	/* never reached the start line: do not hold it up */
 		atomic_inc(&c->ready);
 	kvfree(skbs);
-	if (w->lat)
-		sort(w->lat, w->nlat, sizeof(*w->lat), bench_cmp_u32, NULL);
 	w->squeeze = READ_ONCE(sd->time_squeeze) - squeeze;
 	kthread_complete_and_exit(&w->done, 0);
 }
@@ -615,17 +596,7 @@ static int bench_run(struct bench_cmd *c, struct seq_buf *out)
 	for (i = 0; i < n; i++)
 		seq_buf_printf(out, " cpu%u=%u/%llu", w[i].cpu, w[i].count,
 			       w[i].ns);
-	/*
-	 * The median full batch of the first CPU, in ns: a figure that the
-	 * host's own stalls (a vCPU thread descheduled for milliseconds)
-	 * leave alone, for A/B runs (tools/bench/ab). It also leaves out the
-	 * rare costly SYN (a table resize), so the bench's figures are spans.
-	 */
-	if (w[0].nlat)
-		seq_buf_printf(out, " batch_p50_ns=%u", w[0].lat[w[0].nlat / 2]);
 	seq_buf_printf(out, " ret=%d\n", ret);
-	for (i = 0; i < n; i++)
-		kvfree(w[i].lat);
 	kfree(w);
 	return ret;
 }
