@@ -105,6 +105,71 @@ static void hsk_opt_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.tsecr, 7U);
 }
 
+/*
+ * The fast path (hsk_parse_options_fast) finds what the walk finds: for
+ * Linux's SYN layout and NOP NOP TIMESTAMP, and for every copy of them
+ * with one byte changed to a value that matters to the walk (kinds,
+ * lengths, MSS 0, window scales past 14), the results are the same.
+ */
+static void t_opt_same(struct kunit *test, const u8 *p, unsigned int len)
+{
+	struct hsk_opts fast, walk;
+	int rf, rw;
+
+	rf = hsk_parse_options(p, len, &fast);
+	memset(&walk, 0, sizeof(walk));
+	rw = hsk_parse_options_walk(p, len, &walk);
+	KUNIT_EXPECT_EQ(test, rf, rw);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(&fast, &walk, sizeof(fast)), 0,
+			    "options %*ph: has %x/%x mss %u/%u ws %u/%u",
+			    len, p, fast.has, walk.has, fast.mss, walk.mss,
+			    fast.wscale, walk.wscale);
+}
+
+static void hsk_opt_fast_path(struct kunit *test)
+{
+	static const u8 syn[HSK_OPTLEN_LINUX_SYN] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 42, 0, 0, 0, 0,
+		1, 3, 3, 7,
+	};
+	static const u8 ts[HSK_OPTLEN_TS_ALIGNED] = {
+		1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+	};
+	static const u8 vals[] = { 0, 1, 2, 3, 4, 5, 8, 10, 14, 15, 0xff };
+	const u8 *layouts[] = { syn, ts };
+	const unsigned int lens[] = { sizeof(syn), sizeof(ts) };
+	struct hsk_opts o;
+	unsigned int l, i, v;
+	u8 buf[HSK_MAX_OPTLEN];
+
+	KUNIT_ASSERT_EQ(test, 0, hsk_parse_options(syn, sizeof(syn), &o));
+	KUNIT_EXPECT_EQ(test, o.has, HSK_HAS_MSS | HSK_HAS_SACK_PERM |
+			HSK_HAS_TS | HSK_HAS_WSCALE);
+	KUNIT_EXPECT_EQ(test, o.mss, 1460);
+	KUNIT_EXPECT_EQ(test, o.wscale, 7);
+	KUNIT_EXPECT_EQ(test, o.tsval, 42U);
+	KUNIT_ASSERT_EQ(test, 0, hsk_parse_options(ts, sizeof(ts), &o));
+	KUNIT_EXPECT_EQ(test, o.has, HSK_HAS_TS);
+	KUNIT_EXPECT_EQ(test, o.tsval, 0x12345678U);
+	KUNIT_EXPECT_EQ(test, o.tsecr, 0x9abcdef0U);
+
+	for (l = 0; l < ARRAY_SIZE(layouts); l++) {
+		t_opt_same(test, layouts[l], lens[l]);
+		/* One byte short or long is the walk's. */
+		t_opt_same(test, layouts[l], lens[l] - 1);
+		memcpy(buf, layouts[l], lens[l]);
+		buf[lens[l]] = HSK_OPT_NOP;
+		t_opt_same(test, buf, lens[l] + 1);
+		for (i = 0; i < lens[l]; i++) {
+			for (v = 0; v < ARRAY_SIZE(vals); v++) {
+				memcpy(buf, layouts[l], lens[l]);
+				buf[i] = vals[v];
+				t_opt_same(test, buf, lens[l]);
+			}
+		}
+	}
+}
+
 static void hsk_opt_empty_and_eol(struct kunit *test)
 {
 	/* Garbage after EOL is never read as options. */
@@ -435,6 +500,7 @@ static void hsk_input_counts(struct kunit *test)
 
 static struct kunit_case hsk_input_cases[] = {
 	KUNIT_CASE(hsk_opt_all),
+	KUNIT_CASE(hsk_opt_fast_path),
 	KUNIT_CASE(hsk_opt_empty_and_eol),
 	KUNIT_CASE(hsk_opt_bad_lengths),
 	KUNIT_CASE(hsk_opt_odd_but_legal),

@@ -21,15 +21,44 @@
 #include <net/tcp.h>
 
 /*
+ * The two layouts nearly every segment has (proto.h), matched whole: what
+ * the walk below would find, in a fraction of its instructions. For a SYN
+ * the walk cost more than any lookup. False: the walk decides.
+ */
+static bool hsk_parse_options_fast(const u8 *p, unsigned int len,
+				   struct hsk_opts *opt)
+{
+	if (len == HSK_OPTLEN_TS_ALIGNED &&
+	    get_unaligned_be32(p) == HSK_OPT_NOP_NOP_TS) {
+		opt->tsval = get_unaligned_be32(p + 4);
+		opt->tsecr = get_unaligned_be32(p + 8);
+		opt->has = HSK_HAS_TS;
+		return true;
+	}
+	if (len == HSK_OPTLEN_LINUX_SYN && p[0] == HSK_OPT_MSS &&
+	    p[1] == HSK_OPTLEN_MSS && get_unaligned_be16(p + 2) &&
+	    get_unaligned_be32(p + 4) == HSK_OPT_SACKPERM_TS &&
+	    get_unaligned_be32(p + 16) >> 8 == HSK_OPT_NOP_WSCALE) {
+		opt->mss = get_unaligned_be16(p + 2);
+		opt->tsval = get_unaligned_be32(p + 8);
+		opt->tsecr = get_unaligned_be32(p + 12);
+		opt->wscale = min_t(u8, p[19], HSK_MAX_WSCALE);
+		opt->has = HSK_HAS_MSS | HSK_HAS_SACK_PERM | HSK_HAS_TS |
+			   HSK_HAS_WSCALE;
+		return true;
+	}
+	return false;
+}
+
+/*
  * Walks the options area. Unknown kinds and known kinds of the wrong size
  * are skipped, as Linux does; a length of 0 or 1, or one that runs past the
  * header, makes the segment malformed (-EINVAL), never a read past the end.
  * SACK blocks are left where they are: opt->sack points into @p.
  */
-int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
+static int hsk_parse_options_walk(const u8 *p, unsigned int len,
+				  struct hsk_opts *opt)
 {
-	memset(opt, 0, sizeof(*opt));
-
 	while (len) {
 		u8 kind = p[0];
 		u8 size;
@@ -89,6 +118,14 @@ int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
 		len -= size;
 	}
 	return 0;
+}
+
+int hsk_parse_options(const u8 *p, unsigned int len, struct hsk_opts *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	if (hsk_parse_options_fast(p, len, opt))
+		return 0;
+	return hsk_parse_options_walk(p, len, opt);
 }
 
 /*

@@ -42,6 +42,23 @@ enum {
 };
 
 /*
+ * Option layouts that input.c matches a word at a time before walking:
+ * RFC 7323 Appendix A's NOP NOP TIMESTAMP, on nearly every segment after
+ * the SYN, and Linux's SYN: MSS, SACK permitted with the timestamp's
+ * kind and length, the timestamp, NOP and window scale.
+ */
+#define HSK_OPT_WORD(a, b, c, d)	((u32)(a) << 24 | (u32)(b) << 16 | \
+					 (u32)(c) << 8 | (u32)(d))
+#define HSK_OPT_NOP_NOP_TS	HSK_OPT_WORD(HSK_OPT_NOP, HSK_OPT_NOP, \
+					     HSK_OPT_TIMESTAMP, HSK_OPTLEN_TIMESTAMP)
+#define HSK_OPT_SACKPERM_TS	HSK_OPT_WORD(HSK_OPT_SACK_PERM, HSK_OPTLEN_SACK_PERM, \
+					     HSK_OPT_TIMESTAMP, HSK_OPTLEN_TIMESTAMP)
+#define HSK_OPT_NOP_WSCALE	HSK_OPT_WORD(0, HSK_OPT_NOP, HSK_OPT_WSCALE, \
+					     HSK_OPTLEN_WSCALE)
+#define HSK_OPTLEN_TS_ALIGNED	12	/* NOP NOP TIMESTAMP */
+#define HSK_OPTLEN_LINUX_SYN	20	/* MSS SACK_PERM TIMESTAMP NOP WSCALE */
+
+/*
  * SACK blocks per segment (RFC 2018 3): 40 option bytes hold NOP NOP SACK
  * and 4 blocks, or 3 next to NOP NOP TS.
  */
