@@ -140,11 +140,16 @@ bool hsk_bad_addr(__be32 addr)
 	       (addr & htonl(IN_CLASSA_NET)) == 0;
 }
 
+/* A linear segment (every SYN) is summed without skb_checksum's walk. */
 static __sum16 hsk_tcp_csum(struct sk_buff *skb, const struct iphdr *iph,
 			unsigned int thoff, unsigned int tcplen)
 {
+	__wsum sum = skb_headlen(skb) >= thoff + tcplen ?
+		     csum_partial(skb->data + thoff, tcplen, 0) :
+		     skb_checksum(skb, thoff, tcplen, 0);
+
 	return csum_tcpudp_magic(iph->saddr, iph->daddr, tcplen, IPPROTO_TCP,
-				 skb_checksum(skb, thoff, tcplen, 0));
+				 sum);
 }
 
 /*
