@@ -28,8 +28,9 @@ struct rhashtable hsk_listeners;
  * (Linux's __inet_lookup_listener makes both). Set before such a listener
  * enters the table, cleared once the last of its port has left it, under
  * hsk_listeners_mutex, which LISTEN and close take (process context).
- * Read locklessly: a bit seen late only costs a lookup, and a listener is
- * looked for once its LISTEN has returned.
+ * Read locklessly: a bit is set before its listener can be found, so a
+ * segment sent once LISTEN has returned sees it; a bit seen set after its
+ * last listener left only costs a lookup.
  */
 static DECLARE_BITMAP(hsk_bound_ports, 1 << 16);
 static DEFINE_MUTEX(hsk_listeners_mutex);
