@@ -270,12 +270,13 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 {
 	int syncookies = READ_ONCE(hsk_knobs.syncookies);
 	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
+	bool no_entry = syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen;
+	bool overflow = hsk_acceptq_full(l);
 	struct hsk_req *req, *twin;
 
-	if ((syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen ||
-	     hsk_acceptq_full(l)) && hsk_syn_to_twin(skb, seg, now))
+	if ((no_entry || overflow) && hsk_syn_to_twin(skb, seg, now))
 		return;
-	if (syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen) {
+	if (no_entry) {
 		if (syncookies) {
 			hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
 		} else {
@@ -283,7 +284,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 			hsk_listener_drop(l, seg, false);
 		}
 		hsk_synflood_warn(l, syncookies);
-		if (hsk_acceptq_full(l)) {
+		if (overflow) {
 			hsk_listener_drop(l, seg, true);
 			return;
 		}
@@ -291,7 +292,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 			hsk_cookie_send_synack(l, seg);
 		return;
 	}
-	if (hsk_acceptq_full(l)) {
+	if (overflow) {
 		hsk_listener_drop(l, seg, true);
 		return;
 	}
