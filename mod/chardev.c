@@ -290,7 +290,7 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 	if (READ_ONCE(c->fin_queued) || state == HSK_CLOSE)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	else if ((state == HSK_ESTABLISHED || state == HSK_CLOSE_WAIT) &&
-		 READ_ONCE(c->snd_bytes) < HSK_SNDBUF)
+		 hsk_conn_sndbuf_room(c))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }

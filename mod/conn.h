@@ -11,6 +11,7 @@
 #include <linux/timer.h>
 #include <linux/wait.h>
 
+#include "proto.h"
 #include "stats.h"
 #include "tables.h"
 
@@ -121,6 +122,19 @@ enum {
 	HSK_TIMER_FIN_WAIT2,
 	HSK_TIMER_TIME_WAIT,
 };
+
+/*
+ * Room to write, for poll and for waking a blocked writer: at least a third
+ * of the send buffer free, as Linux's sk_stream_is_writeable(). Without the
+ * hysteresis each ACK of a full buffer would flip POLLOUT on and wake the
+ * writer for a few bytes. write() itself takes any room there is.
+ */
+static inline bool hsk_conn_sndbuf_room(const struct hsk_conn *c)
+{
+	u32 queued = READ_ONCE(c->snd_bytes);
+
+	return queued <= HSK_SNDBUF && HSK_SNDBUF - queued >= queued / 2;
+}
 
 int hsk_conns_init(void);
 void hsk_conns_exit(void);

@@ -507,7 +507,8 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 			hsk_conn_stop_timer(c);
 		else
 			hsk_conn_arm_rto(c, now);
-		wake_up_interruptible(&c->wait);
+		if (hsk_conn_sndbuf_room(c))
+			wake_up_interruptible(&c->wait);
 	} else if (ack == c->snd_una && !seg->len && wnd == c->snd_wnd &&
 		   c->snd_una != c->snd_nxt && !(seg->flags & HSK_TH_FIN)) {
 		/* RFC 5681 3.2: three duplicates mean a lost segment. */
@@ -634,7 +635,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 
 static bool hsk_conn_writable(struct hsk_conn *c)
 {
-	return READ_ONCE(c->snd_bytes) < HSK_SNDBUF || READ_ONCE(c->err) ||
+	return hsk_conn_sndbuf_room(c) || READ_ONCE(c->err) ||
 	       READ_ONCE(c->fin_queued) || READ_ONCE(c->state) == HSK_CLOSE;
 }
 
