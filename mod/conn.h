@@ -133,7 +133,7 @@ static inline bool hsk_conn_sndbuf_room(const struct hsk_conn *c)
 {
 	u32 queued = READ_ONCE(c->snd_bytes);
 
-	return queued <= HSK_SNDBUF && HSK_SNDBUF - queued >= queued / 2;
+	return queued + queued / 2 <= HSK_SNDBUF;
 }
 
 int hsk_conns_init(void);

@@ -54,19 +54,21 @@ MODULE_PARM_DESC(cookie_age_offset,
  * and of the 4-tuple and the counter. Linux feeds a zero counter to the
  * first; leaving the word out spares a SipHash block per SYN.
  */
+static u32 hsk_cookie_ports(const struct hsk_tuple *t)
+{
+	return (__force u32)t->rport << 16 | (__force u32)t->lport;
+}
+
 static u32 hsk_cookie_hash0(const struct hsk_tuple *t)
 {
 	return siphash_3u32((__force u32)t->raddr, (__force u32)t->laddr,
-			    (__force u32)t->rport << 16 |
-			    (__force u32)t->lport, &hsk_cookie_keys[0]);
+			    hsk_cookie_ports(t), &hsk_cookie_keys[0]);
 }
 
 static u32 hsk_cookie_hash1(const struct hsk_tuple *t, u32 count)
 {
 	return siphash_4u32((__force u32)t->raddr, (__force u32)t->laddr,
-			    (__force u32)t->rport << 16 |
-			    (__force u32)t->lport, count,
-			    &hsk_cookie_keys[1]);
+			    hsk_cookie_ports(t), count, &hsk_cookie_keys[1]);
 }
 
 static u32 hsk_cookie_count(unsigned long now)
