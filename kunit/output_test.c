@@ -157,6 +157,7 @@ static void t_opts_bytes(struct kunit *test, const struct hsk_opts *o,
 	memset(buf, 0xee, sizeof(buf));
 	n = hsk_write_options(buf, o);
 	KUNIT_ASSERT_EQ(test, n, len);
+	KUNIT_EXPECT_EQ(test, hsk_options_len(o), len);
 	KUNIT_EXPECT_EQ(test, n % 4, 0U);
 	KUNIT_EXPECT_LE(test, n, (unsigned int)HSK_MAX_OPTLEN);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, want, len), 0);
@@ -278,9 +279,9 @@ static struct sk_buff *hsk_t_linux_syn(struct kunit *test, struct hsk_seg *s,
 
 /* The SYN-ACK hsk sends to a Linux SYN: MSS, NOP NOP TS, NOP WS. */
 static void hsk_t_synack_of(const struct hsk_seg *syn, struct hsk_reply *r,
-			    u8 *opts, unsigned int *optlen)
+			    struct hsk_opts *o)
 {
-	const struct hsk_opts o = {
+	*o = (struct hsk_opts){
 		.mss = 1460, .wscale = 7, .tsval = 0x55667788,
 		.tsecr = syn->opt.tsval,
 		.has = HSK_HAS_MSS | HSK_HAS_TS | HSK_HAS_WSCALE,
@@ -294,7 +295,6 @@ static void hsk_t_synack_of(const struct hsk_seg *syn, struct hsk_reply *r,
 	r->ack_seq = syn->seq + 1;
 	r->window = HSK_SYNACK_WINDOW;
 	r->flags = HSK_TH_SYN | HSK_TH_ACK;
-	*optlen = hsk_write_options(opts, &o);
 }
 
 static void hsk_t_expect_same(struct kunit *test, const struct sk_buff *a,
@@ -319,22 +319,21 @@ static void hsk_t_expect_same(struct kunit *test, const struct sk_buff *a,
  */
 static void hsk_reply_in_place_synack(struct kunit *test)
 {
-	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
 	struct sk_buff *syn, *slot, *fresh, *inplace;
-	unsigned int optlen;
 	struct hsk_reply r;
 	struct hsk_seg s, back;
+	struct hsk_opts o;
 
 	syn = hsk_t_linux_syn(test, &s, &slot);
 	syn->mark = 7;
 	syn->tstamp = 12345;
-	hsk_t_synack_of(&s, &r, opts, &optlen);
-	KUNIT_EXPECT_EQ(test, optlen, 20U);
+	hsk_t_synack_of(&s, &r, &o);
 
-	fresh = hsk_make_reply(&r, opts, optlen, NULL);
+	fresh = hsk_make_reply(&r, &o, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, fresh);
 	KUNIT_EXPECT_PTR_EQ(test, slot, syn);	/* not offered: not taken */
-	inplace = hsk_make_reply(&r, opts, optlen, &s);
+	KUNIT_EXPECT_EQ(test, fresh->len, 60U);	/* 20 bytes of options */
+	inplace = hsk_make_reply(&r, &o, &s);
 	KUNIT_EXPECT_PTR_EQ(test, inplace, syn);
 	KUNIT_EXPECT_NULL(test, slot);
 	hsk_t_expect_same(test, inplace, fresh);
@@ -360,8 +359,8 @@ static void hsk_reply_in_place_rst(struct kunit *test)
 
 	syn = hsk_t_linux_syn(test, &s, &slot);
 	hsk_reset_reply(&s, &r);
-	fresh = hsk_make_reply(&r, NULL, 0, NULL);
-	inplace = hsk_make_reply(&r, NULL, 0, &s);
+	fresh = hsk_make_reply(&r, NULL, NULL);
+	inplace = hsk_make_reply(&r, NULL, &s);
 	KUNIT_ASSERT_NOT_NULL(test, fresh);
 	KUNIT_EXPECT_PTR_EQ(test, inplace, syn);
 	KUNIT_EXPECT_EQ(test, inplace->len, 40U);
@@ -377,10 +376,9 @@ static void hsk_reply_in_place_rst(struct kunit *test)
  */
 static void hsk_reply_in_place_clone_shared(struct kunit *test)
 {
-	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
 	struct sk_buff *syn, *slot, *tap, *reply;
-	unsigned int optlen;
 	struct hsk_reply r;
+	struct hsk_opts o;
 	struct hsk_seg s;
 	u8 copy[60];
 
@@ -388,8 +386,8 @@ static void hsk_reply_in_place_clone_shared(struct kunit *test)
 	memcpy(copy, syn->data, 60);
 	tap = skb_clone(syn, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tap);
-	hsk_t_synack_of(&s, &r, opts, &optlen);
-	reply = hsk_make_reply(&r, opts, optlen, &s);
+	hsk_t_synack_of(&s, &r, &o);
+	reply = hsk_make_reply(&r, &o, &s);
 	KUNIT_EXPECT_PTR_EQ(test, reply, syn);
 	KUNIT_EXPECT_FALSE(test, skb_cloned(reply));
 	KUNIT_EXPECT_EQ(test, memcmp(tap->data, copy, 60), 0);
@@ -398,7 +396,7 @@ static void hsk_reply_in_place_clone_shared(struct kunit *test)
 
 	syn = hsk_t_linux_syn(test, &s, &slot);
 	skb_get(syn);
-	reply = hsk_make_reply(&r, opts, optlen, &s);
+	reply = hsk_make_reply(&r, &o, &s);
 	KUNIT_EXPECT_PTR_NE(test, reply, syn);
 	KUNIT_EXPECT_PTR_EQ(test, slot, syn);
 	kfree_skb(reply);

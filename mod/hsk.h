@@ -9,6 +9,7 @@
 #undef pr_fmt
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/math64.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
@@ -110,8 +111,7 @@ struct hsk_tuple;
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen);
-struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
-			       unsigned int optlen, const struct sk_buff *data);
+unsigned int hsk_options_len(const struct hsk_opts *o);
 unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o);
 void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,
@@ -127,6 +127,15 @@ u16 hsk_local_mss(void);
 extern struct sk_buff_head *hsk_test_capture;
 #endif
 u32 hsk_ts_now(void);
+
+/*
+ * The TCP timestamp clock: milliseconds of CLOCK_MONOTONIC (RFC 7323
+ * allows 1 ms to 1 s per tick), here of a reading @ns the caller has.
+ */
+static inline u32 hsk_ts_of(u64 ns)
+{
+	return (u32)div_u64(ns, NSEC_PER_MSEC);
+}
 
 /* sysctl.c */
 int hsk_sysctl_init(void);

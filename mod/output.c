@@ -40,16 +40,16 @@ void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r)
 }
 
 /*
- * Puts the TCP header (with @optlen bytes of options, a multiple of 4) and
- * the IPv4 header in front of @skb's payload, if any, and checksums both.
+ * Puts a TCP header in front of @skb's payload, if any, with room for
+ * @optlen bytes of options (a multiple of 4) between them. Returns where
+ * the options go: the caller writes them there, in place, and then calls
+ * hsk_push_ip().
  */
-static void hsk_push_headers(struct sk_buff *skb, const struct hsk_reply *r,
-			     const u8 *opts, unsigned int optlen)
+static u8 *hsk_push_tcp(struct sk_buff *skb, const struct hsk_reply *r,
+			unsigned int optlen)
 {
 	unsigned int hlen = HSK_TCP_HLEN + optlen;
-	unsigned int tcplen = hlen + skb->len;
 	struct tcphdr *th;
-	struct iphdr *iph;
 
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
@@ -61,10 +61,18 @@ static void hsk_push_headers(struct sk_buff *skb, const struct hsk_reply *r,
 	th->doff = hlen / 4;
 	tcp_flag_byte(th) = r->flags;
 	th->window = htons(r->window);
-	if (optlen)
-		memcpy(th + 1, opts, optlen);
-	th->check = csum_tcpudp_magic(r->saddr, r->daddr, tcplen, IPPROTO_TCP,
-				      csum_partial(th, tcplen, 0));
+	return (u8 *)(th + 1);
+}
+
+/* Checksums the TCP segment that @skb holds and puts the IPv4 header on. */
+static void hsk_push_ip(struct sk_buff *skb, const struct hsk_reply *r)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+	struct iphdr *iph;
+
+	th->check = csum_tcpudp_magic(r->saddr, r->daddr, skb->len,
+				      IPPROTO_TCP,
+				      csum_partial(th, skb->len, 0));
 
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
@@ -88,34 +96,75 @@ static void hsk_push_headers(struct sk_buff *skb, const struct hsk_reply *r,
 }
 
 /*
- * Builds one segment with @optlen bytes of options (a multiple of 4). The
- * headroom lets the host forward it out of an Ethernet device unchanged.
+ * Both headers, the options of @o (NULL: none) written straight into the
+ * TCP header; @optlen is hsk_options_len(@o).
+ */
+static void hsk_push_headers(struct sk_buff *skb, const struct hsk_reply *r,
+			     const struct hsk_opts *o, unsigned int optlen)
+{
+	u8 *p = hsk_push_tcp(skb, r, optlen);
+
+	if (optlen)
+		hsk_write_options(p, o);
+	hsk_push_ip(skb, r);
+}
+
+/*
+ * A new skb with @dlen bytes of room for payload, and headroom for the
+ * headers and for the host to forward it out of an Ethernet device
+ * unchanged.
+ */
+static struct sk_buff *hsk_alloc_segment(unsigned int dlen)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MAX_TCP_HEADER + dlen, GFP_ATOMIC);
+	if (skb)
+		skb_reserve(skb, MAX_TCP_HEADER);
+	return skb;
+}
+
+/*
+ * Builds one segment with the @optlen bytes of options at @opts as they
+ * are (a multiple of 4): for segments no parser of ours would write.
  */
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen)
 {
-	return hsk_build_data(r, opts, optlen, NULL);
+	struct sk_buff *skb;
+
+	if (WARN_ON_ONCE(optlen & 3 || optlen > HSK_MAX_OPTLEN))
+		return NULL;
+	skb = hsk_alloc_segment(0);
+	if (!skb)
+		return NULL;
+	if (optlen)
+		memcpy(hsk_push_tcp(skb, r, optlen), opts, optlen);
+	else
+		hsk_push_tcp(skb, r, 0);
+	hsk_push_ip(skb, r);
+	return skb;
 }
 
-/* As hsk_build_segment, with the bytes of @data (may be NULL) as payload. */
-struct sk_buff *hsk_build_data(const struct hsk_reply *r, const u8 *opts,
-			       unsigned int optlen, const struct sk_buff *data)
+/* A segment with the options of @o (may be NULL) and the bytes of @data. */
+static struct sk_buff *hsk_build_data(const struct hsk_reply *r,
+				      const struct hsk_opts *o,
+				      const struct sk_buff *data)
 {
-	unsigned int hlen = HSK_TCP_HLEN + optlen;
+	unsigned int optlen = o ? hsk_options_len(o) : 0;
 	unsigned int dlen = data ? data->len : 0;
 	struct sk_buff *skb;
 
-	if (WARN_ON_ONCE(optlen & 3 || hlen > HSK_TCP_MAX_HLEN))
+	if (WARN_ON_ONCE(optlen > HSK_MAX_OPTLEN))
 		return NULL;
-	skb = alloc_skb(MAX_TCP_HEADER + hlen + dlen, GFP_ATOMIC);
+	skb = hsk_alloc_segment(dlen);
 	if (!skb)
 		return NULL;
-	skb_reserve(skb, MAX_TCP_HEADER);
 	if (dlen && skb_copy_bits(data, 0, skb_put(skb, dlen), dlen)) {
 		kfree_skb(skb);
 		return NULL;
 	}
-	hsk_push_headers(skb, r, opts, optlen);
+	hsk_push_headers(skb, r, o, optlen);
 	return skb;
 }
 
@@ -163,17 +212,24 @@ static struct sk_buff *hsk_reuse_skb(const struct hsk_seg *seg,
 	return skb;
 }
 
-/* The reply @r, over @seg's skb if it can be, else in a new one. */
+/*
+ * The reply @r with the options of @o (may be NULL), over @seg's skb if it
+ * can be, else in a new one.
+ */
 static struct sk_buff *hsk_make_reply(const struct hsk_reply *r,
-				      const u8 *opts, unsigned int optlen,
+				      const struct hsk_opts *o,
 				      const struct hsk_seg *seg)
 {
+	unsigned int optlen = o ? hsk_options_len(o) : 0;
 	struct sk_buff *skb;
 
+	if (WARN_ON_ONCE(optlen > HSK_MAX_OPTLEN))
+		return NULL;
 	skb = hsk_reuse_skb(seg, HSK_IP_HLEN + HSK_TCP_HLEN + optlen);
 	if (!skb)
-		return hsk_build_segment(r, opts, optlen);
-	hsk_push_headers(skb, r, opts, optlen);
+		skb = hsk_alloc_segment(0);
+	if (skb)
+		hsk_push_headers(skb, r, o, optlen);
 	return skb;
 }
 
@@ -202,7 +258,7 @@ void hsk_send_reset(const struct hsk_seg *seg)
 	struct sk_buff *skb;
 
 	hsk_reset_reply(seg, &r);
-	skb = hsk_make_reply(&r, NULL, 0, seg);
+	skb = hsk_make_reply(&r, NULL, seg);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
 		return;
@@ -238,6 +294,27 @@ void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack)
 		return;
 	}
 	hsk_send(skb, true);
+}
+
+/*
+ * The length hsk_write_options() will give @o, known before a byte is
+ * written so that the options can go straight into the header.
+ */
+unsigned int hsk_options_len(const struct hsk_opts *o)
+{
+	unsigned int len = 0;
+
+	if (o->has & HSK_HAS_MSS)
+		len += HSK_OPTLEN_MSS;
+	if (o->has & HSK_HAS_TS)
+		len += HSK_OPTLEN_TS_ALIGNED;	/* SACK_PERM rides in it */
+	else if (o->has & HSK_HAS_SACK_PERM)
+		len += 2 + HSK_OPTLEN_SACK_PERM;
+	if (o->has & HSK_HAS_WSCALE)
+		len += 1 + HSK_OPTLEN_WSCALE;
+	if (o->nr_sack)
+		len += HSK_SACK_OPTLEN(o->nr_sack);
+	return len;
 }
 
 /*
@@ -300,13 +377,11 @@ static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 			  u8 flags, u16 window, const struct hsk_opts *o,
 			  const struct hsk_seg *seg)
 {
-	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
 	struct hsk_reply r;
 	struct sk_buff *skb;
 
 	hsk_reply_init(&r, t, seq, ack, flags, window);
-
-	skb = hsk_make_reply(&r, opts, hsk_write_options(opts, o), seg);
+	skb = hsk_make_reply(&r, o, seg);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
 		return;
@@ -333,13 +408,11 @@ void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,
 		   const struct sk_buff *data)
 {
-	u8 opts[HSK_TCP_MAX_HLEN - HSK_TCP_HLEN];
 	struct hsk_reply r;
 	struct sk_buff *skb;
 
 	hsk_reply_init(&r, t, seq, ack, flags, window);
-
-	skb = hsk_build_data(&r, opts, hsk_write_options(opts, o), data);
+	skb = hsk_build_data(&r, o, data);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
 		return;
@@ -353,10 +426,9 @@ u16 hsk_local_mss(void)
 	return READ_ONCE(hsk_dev->mtu) - HSK_IP_TCP_HLEN;
 }
 
-/* The TCP timestamp clock: milliseconds (RFC 7323 allows 1 ms to 1 s). */
 u32 hsk_ts_now(void)
 {
-	return (u32)ktime_to_ms(ktime_get());
+	return hsk_ts_of(ktime_get_ns());
 }
 
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)

@@ -112,19 +112,25 @@ unsigned int hsk_synq_retries(unsigned int qlen, unsigned int young,
 	return retries;
 }
 
-/* RFC 6528: a keyed hash of the 4-tuple plus a 4 µs clock. */
-static u32 hsk_isn(const struct hsk_tuple *t)
+/*
+ * RFC 6528: a keyed hash of the 4-tuple plus a clock (64 ns, as Linux's),
+ * from @ns, a reading of CLOCK_MONOTONIC.
+ */
+static u32 hsk_isn(const struct hsk_tuple *t, u64 ns)
 {
 	u32 hash = siphash_3u32((__force u32)t->laddr, (__force u32)t->raddr,
 				(__force u32)t->lport << 16 |
 				(__force u32)t->rport, &hsk_isn_key);
 
-	return hash + (u32)(ktime_get_ns() >> 6);
+	return hash + (u32)(ns >> 6);
 }
 
-/* @syn: the SYN being answered, whose skb the SYN-ACK may take, or NULL. */
+/*
+ * @syn: the SYN being answered, whose skb the SYN-ACK may take, or NULL.
+ * @tsval: the TSval to send, hsk_ts_now() or of the caller's clock read.
+ */
 static void hsk_req_send_synack(const struct hsk_req *req,
-				const struct hsk_seg *syn)
+				const struct hsk_seg *syn, u32 tsval)
 {
 	struct hsk_opts o = {
 		.mss = hsk_local_mss(),
@@ -140,7 +146,7 @@ static void hsk_req_send_synack(const struct hsk_req *req,
 	}
 	if (flags & HSK_REQ_TS) {
 		o.has |= HSK_HAS_TS;
-		o.tsval = hsk_ts_now();
+		o.tsval = tsval;
 		o.tsecr = READ_ONCE(req->ts_recent);
 	}
 	if (flags & HSK_REQ_SACK)
@@ -273,6 +279,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	bool no_entry = syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen;
 	bool overflow = hsk_acceptq_full(l);
 	struct hsk_req *req, *twin;
+	u64 clock;
 
 	if ((no_entry || overflow) && hsk_syn_to_twin(skb, seg, now))
 		return;
@@ -308,7 +315,9 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	hsk_tuple_from_seg(&req->key, seg);
 	req->irs = seg->seq;
 	req->tflags = l->key.addr ? 0 : HSK_REQ_T_ANY;
-	req->iss = hsk_isn(&req->key);
+	/* One clock read for the ISN and the SYN-ACK's TSval. */
+	clock = ktime_get_ns();
+	req->iss = hsk_isn(&req->key, clock);
 	req->mss = seg->opt.has & HSK_HAS_MSS ? seg->opt.mss : HSK_DEFAULT_MSS;
 	req->flags = HSK_REQ_WSCALE_NONE;
 	req->num_timeout = 0;
@@ -358,7 +367,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	l->young++;
 	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
 	hsk_req_arm(l, req, now);
-	hsk_req_send_synack(req, seg);
+	hsk_req_send_synack(req, seg, hsk_ts_of(clock));
 	spin_unlock(&l->lock);
 }
 
@@ -488,7 +497,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		}
 		hsk_req_rearm(l, req, now);
 		req->tflags |= HSK_REQ_T_SYN_ANSWERED;
-		hsk_req_send_synack(req, seg);
+		hsk_req_send_synack(req, seg, hsk_ts_now());
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 		goto out;
@@ -657,7 +666,7 @@ unlock:
 	 * fields stay readable (see above). A late SYN-ACK is harmless.
 	 */
 	for (req = resend.head; req; req = req->tnext) {
-		hsk_req_send_synack(req, NULL);
+		hsk_req_send_synack(req, NULL, hsk_ts_now());
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 	}
