@@ -111,7 +111,28 @@ struct hsk_tuple;
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen);
-unsigned int hsk_options_len(const struct hsk_opts *o);
+
+/*
+ * The length hsk_write_options() will give @o, known before a byte is
+ * written so that the options can go straight into the header.
+ */
+static inline unsigned int hsk_options_len(const struct hsk_opts *o)
+{
+	unsigned int len = 0;
+
+	if (o->has & HSK_HAS_MSS)
+		len += HSK_OPTLEN_MSS;
+	if (o->has & HSK_HAS_TS)
+		len += HSK_OPTLEN_TS_ALIGNED;	/* SACK_PERM rides in it */
+	else if (o->has & HSK_HAS_SACK_PERM)
+		len += 2 + HSK_OPTLEN_SACK_PERM;
+	if (o->has & HSK_HAS_WSCALE)
+		len += 1 + HSK_OPTLEN_WSCALE;
+	if (o->nr_sack)
+		len += HSK_SACK_OPTLEN(o->nr_sack);
+	return len;
+}
+
 unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o);
 void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,

@@ -43,15 +43,17 @@ void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r)
  * Puts a TCP header in front of @skb's payload, if any, with room for
  * @optlen bytes of options (a multiple of 4) between them. Returns where
  * the options go: the caller writes them there, in place, and then calls
- * hsk_push_ip().
+ * hsk_push_ip(). Every skb given here has the headroom for both headers
+ * (hsk_alloc_segment, hsk_reuse_skb), so the pushes need no check; inline,
+ * as every reply goes through them.
  */
-static u8 *hsk_push_tcp(struct sk_buff *skb, const struct hsk_reply *r,
-			unsigned int optlen)
+static inline u8 *hsk_push_tcp(struct sk_buff *skb, const struct hsk_reply *r,
+			       unsigned int optlen)
 {
 	unsigned int hlen = HSK_TCP_HLEN + optlen;
 	struct tcphdr *th;
 
-	th = skb_push(skb, hlen);
+	th = __skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, HSK_TCP_HLEN);
 	th->source = r->sport;
@@ -65,7 +67,7 @@ static u8 *hsk_push_tcp(struct sk_buff *skb, const struct hsk_reply *r,
 }
 
 /* Checksums the TCP segment that @skb holds and puts the IPv4 header on. */
-static void hsk_push_ip(struct sk_buff *skb, const struct hsk_reply *r)
+static inline void hsk_push_ip(struct sk_buff *skb, const struct hsk_reply *r)
 {
 	struct tcphdr *th = tcp_hdr(skb);
 	struct iphdr *iph;
@@ -74,7 +76,7 @@ static void hsk_push_ip(struct sk_buff *skb, const struct hsk_reply *r)
 				      IPPROTO_TCP,
 				      csum_partial(th, skb->len, 0));
 
-	iph = skb_push(skb, sizeof(*iph));
+	iph = __skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
 	/* No link-layer header on hsk0, as tun sets it for an L3 device. */
 	skb_reset_mac_header(skb);
@@ -294,27 +296,6 @@ void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack)
 		return;
 	}
 	hsk_send(skb, true);
-}
-
-/*
- * The length hsk_write_options() will give @o, known before a byte is
- * written so that the options can go straight into the header.
- */
-unsigned int hsk_options_len(const struct hsk_opts *o)
-{
-	unsigned int len = 0;
-
-	if (o->has & HSK_HAS_MSS)
-		len += HSK_OPTLEN_MSS;
-	if (o->has & HSK_HAS_TS)
-		len += HSK_OPTLEN_TS_ALIGNED;	/* SACK_PERM rides in it */
-	else if (o->has & HSK_HAS_SACK_PERM)
-		len += 2 + HSK_OPTLEN_SACK_PERM;
-	if (o->has & HSK_HAS_WSCALE)
-		len += 1 + HSK_OPTLEN_WSCALE;
-	if (o->nr_sack)
-		len += HSK_SACK_OPTLEN(o->nr_sack);
-	return len;
 }
 
 /*
