@@ -38,14 +38,6 @@ static const struct rhashtable_params hsk_conn_params = {
 	.min_size = HSK_TABLE_MIN_SIZE,
 };
 
-void hsk_tuple_from_seg(struct hsk_tuple *t, const struct hsk_seg *seg)
-{
-	t->raddr = seg->saddr;
-	t->laddr = seg->daddr;
-	t->rport = seg->sport;
-	t->lport = seg->dport;
-}
-
 /* The caller holds rcu_read_lock(). */
 struct hsk_conn *hsk_conn_lookup(const struct hsk_tuple *t)
 {

@@ -16,6 +16,7 @@
 
 #include "proto.h"
 #include "stats.h"
+#include "tables.h"
 
 /* TCP options of one segment, as far as the handshake cares. */
 struct hsk_opts {
@@ -59,6 +60,16 @@ struct hsk_seg {
 	 */
 	struct sk_buff **skbp;
 };
+
+/* The 4-tuple of @seg's connection, from our end. */
+static inline void hsk_tuple_from_seg(struct hsk_tuple *t,
+				      const struct hsk_seg *seg)
+{
+	t->raddr = seg->saddr;
+	t->laddr = seg->daddr;
+	t->rport = seg->sport;
+	t->lport = seg->dport;
+}
 
 /* A SYN that opens a connection: no ACK, RST or FIN beside it. */
 static inline bool hsk_seg_plain_syn(const struct hsk_seg *seg)

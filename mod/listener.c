@@ -84,25 +84,6 @@ struct hsk_listener *hsk_listener_lookup_exact(__be32 addr, __be16 port)
 	return rhashtable_lookup(&hsk_listeners, &key, hsk_listener_params);
 }
 
-/*
- * B of DESIGN §3: min(backlog, somaxconn), a negative backlog meaning
- * somaxconn. somaxconn is read now, so a change applies to the next SYN.
- */
-unsigned int hsk_listener_max_backlog(const struct hsk_listener *l)
-{
-	unsigned int somaxconn = READ_ONCE(hsk_knobs.somaxconn);
-
-	if (l->backlog < 0)
-		return somaxconn;
-	return min_t(unsigned int, l->backlog, somaxconn);
-}
-
-/* Full when longer than B, so it holds B + 1, as Linux's does. */
-bool hsk_acceptq_full(const struct hsk_listener *l)
-{
-	return READ_ONCE(l->acceptq_len) > hsk_listener_max_backlog(l);
-}
-
 void hsk_listener_drop(struct hsk_listener *l, const struct hsk_seg *seg,
 		       bool overflow)
 {

@@ -19,9 +19,6 @@ struct hsk_tuple {
 	__be16 lport;
 };
 
-struct hsk_seg;
-void hsk_tuple_from_seg(struct hsk_tuple *t, const struct hsk_seg *seg);
-
 /* Walked (never locked whole) by /proc and netlink dumps. */
 extern struct rhashtable hsk_listeners;	/* struct hsk_listener */
 extern struct rhashtable hsk_reqs;	/* struct hsk_req */
