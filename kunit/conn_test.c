@@ -1384,6 +1384,17 @@ static void hsk_conn_rtt_arith(struct kunit *test)
 	memset(c, 0, sizeof(*c));
 	hsk_conn_rtt_sample(c, 100 * USEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, c->rto, 120U * HZ);
+
+	/*
+	 * A path faster than the clock reads 0 (ms timestamps on a LAN):
+	 * SRTT stays at 1 µs, a sample, through any number of them.
+	 */
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < 5; i++) {
+		hsk_conn_rtt_sample(c, 0);
+		KUNIT_EXPECT_EQ(test, c->srtt_us, 1U);
+	}
+	KUNIT_EXPECT_EQ(test, c->rto, (u32)msecs_to_jiffies(200));
 }
 
 /*

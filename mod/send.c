@@ -146,8 +146,15 @@ void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us)
 {
 	u32 rto_us;
 
+	/*
+	 * Both clocks are coarser than a fast path (TS 1 ms, a jiffy) and read
+	 * 0 across it: a 0 counts as 1 µs, as Linux's tcp_rtt_tsopt_us(), so
+	 * that SRTT cannot average down to 0, which means "no sample yet"
+	 * (samples of 0 made it 1, 0, 1, 0 ... before).
+	 */
+	rtt_us = max(rtt_us, 1U);
 	if (!c->srtt_us) {
-		c->srtt_us = rtt_us ?: 1;
+		c->srtt_us = rtt_us;
 		c->rttvar_us = rtt_us / 2;
 	} else {
 		u32 delta = abs((s32)(c->srtt_us - rtt_us));
