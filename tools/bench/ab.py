@@ -33,7 +33,7 @@ def floor(count):
     return g.syn_stateless("hsk", "bad", count, 1)["ns_per_syn"]
 
 
-def measure(count, est):
+def measure(count, est, cpus=1):
     """
     The cookie and the stateful figure, each also over the floor measured
     just before and after it: the host's speed drifts by as much as 2x
@@ -43,10 +43,10 @@ def measure(count, est):
     hl = g.hsk_listener()
     f0 = floor(count // 2)
     g.hsk_knob("syncookies", 2)
-    cookie = g.syn_stateless("hsk", "syn", count, 1)
+    cookie = g.syn_stateless("hsk", "syn", count, cpus)
     f1 = floor(count // 2)
     g.hsk_knob("syncookies", 1)
-    state, est = g.syn_stateful("hsk", count, est)
+    state, est = g.syn_stateful("hsk", count, est, cpus)
     f2 = floor(count // 2)
     g.stop(hl)
     return {"cookie": cookie["ns_per_syn"], "state": state["ns_per_syn"],
@@ -61,6 +61,9 @@ def main():
     ap.add_argument("--b", required=True, help="hsk.ko of B")
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--syns", type=int, default=100000, help="SYNs per run")
+    ap.add_argument("--cpus", type=lambda v: int(v, 0), default=1,
+                    help="CPU mask that injects the cookie and stateful SYNs "
+                         "(3: both vCPUs at once; the floor stays on CPU 0)")
     args = ap.parse_args()
 
     g.setup(args.a)
@@ -71,7 +74,7 @@ def main():
         order = "AB" if rnd % 2 == 0 else "BA"
         for v in order:
             load(kos[v])
-            r, est[v] = measure(args.syns, est[v])
+            r, est[v] = measure(args.syns, est[v], args.cpus)
             runs[v].append(r)
             g.log("round %d %s: floor %.0f ns, cookie %.0f ns (%.2f floors), "
                   "state %.0f ns (%.2f floors)" %

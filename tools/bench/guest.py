@@ -281,7 +281,7 @@ def wait_counter(side, name, target, timeout=30.0):
         time.sleep(0.05)
 
 
-def syn_stateful(side, count, est_ns):
+def syn_stateful(side, count, est_ns, cpus=1):
     """
     One run of @count SYNs that each make a half-open entry, in sub-runs
     short enough (about 0.4 s) that no entry's first timer (1 s, which
@@ -297,7 +297,7 @@ def syn_stateful(side, count, est_ns):
         size = min(count - done, max(2000, min(25000, int(0.4e9 / est_ns))))
         first = flows.take(size)
         before = counters(side)
-        r = bench(cmd("syn", side, first, size))[0]
+        r = bench(cmd("syn", side, first, size, cpus))[0]
         after = counters(side)
         check(r["ret"] == 0 and r["errors"] == 0 and r["synack"] == size and
               delta(after, before, n["cookies"]) == 0 and
