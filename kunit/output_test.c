@@ -311,6 +311,9 @@ static void hsk_t_expect_same(struct kunit *test, const struct sk_buff *a,
 	KUNIT_EXPECT_NULL(test, skb_dst(a));
 	KUNIT_EXPECT_EQ(test, a->mark, 0U);
 	KUNIT_EXPECT_EQ(test, (long long)a->tstamp, 0LL);
+	/* The flow's hash, not whatever the answered skb had. */
+	KUNIT_EXPECT_TRUE(test, a->l4_hash);
+	KUNIT_EXPECT_EQ(test, a->hash, b->hash);
 }
 
 /*
@@ -319,18 +322,26 @@ static void hsk_t_expect_same(struct kunit *test, const struct sk_buff *a,
  */
 static void hsk_reply_in_place_synack(struct kunit *test)
 {
-	struct sk_buff *syn, *slot, *fresh, *inplace;
-	struct hsk_reply r;
+	struct sk_buff *syn, *slot, *fresh, *inplace, *other;
+	struct hsk_reply r, r2;
 	struct hsk_seg s, back;
 	struct hsk_opts o;
 
 	syn = hsk_t_linux_syn(test, &s, &slot);
 	syn->mark = 7;
 	syn->tstamp = 12345;
+	skb_set_hash(syn, 0x1234, PKT_HASH_TYPE_L3);
 	hsk_t_synack_of(&s, &r, &o);
 
 	fresh = hsk_make_reply(&r, &o, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	/* Another flow, another hash (a keyed jhash: 2^-32 to collide). */
+	r2 = r;
+	r2.dport = htons(ntohs(r.dport) + 1);
+	other = hsk_make_reply(&r2, &o, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_EXPECT_NE(test, other->hash, fresh->hash);
+	kfree_skb(other);
 	KUNIT_EXPECT_PTR_EQ(test, slot, syn);	/* not offered: not taken */
 	KUNIT_EXPECT_EQ(test, fresh->len, 60U);	/* 20 bytes of options */
 	inplace = hsk_make_reply(&r, &o, &s);

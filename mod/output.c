@@ -11,6 +11,7 @@
 #include "tables.h"
 
 #include <linux/ip.h>
+#include <linux/jhash.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -44,11 +45,12 @@ void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r)
  * @optlen bytes of options (a multiple of 4) between them. Returns where
  * the options go: the caller writes them there, in place, and then calls
  * hsk_push_ip(). Every skb given here has the headroom for both headers
- * (hsk_alloc_segment, hsk_reuse_skb), so the pushes need no check; inline,
- * as every reply goes through them.
+ * (hsk_alloc_segment, hsk_reuse_skb), so the pushes need no check. Always
+ * inline, here and below: every reply goes through them.
  */
-static inline u8 *hsk_push_tcp(struct sk_buff *skb, const struct hsk_reply *r,
-			       unsigned int optlen)
+static __always_inline u8 *hsk_push_tcp(struct sk_buff *skb,
+					const struct hsk_reply *r,
+					unsigned int optlen)
 {
 	unsigned int hlen = HSK_TCP_HLEN + optlen;
 	struct tcphdr *th;
@@ -66,8 +68,26 @@ static inline u8 *hsk_push_tcp(struct sk_buff *skb, const struct hsk_reply *r,
 	return (u8 *)(th + 1);
 }
 
+/*
+ * The flow hash every segment carries, as Linux's carry their socket's
+ * txhash: the host picks a multiqueue device's transmit queue (and RPS on
+ * hsk0 a CPU) by it, one per connection, where a segment without one is
+ * run through the flow dissector first. Keyed, so that clients cannot
+ * choose their queue.
+ */
+static inline u32 hsk_flow_hash(const struct hsk_reply *r)
+{
+	static u32 seed __read_mostly;
+
+	net_get_random_once(&seed, sizeof(seed));
+	return jhash_3words((__force u32)r->saddr, (__force u32)r->daddr,
+			    (__force u32)r->sport << 16 | (__force u32)r->dport,
+			    seed);
+}
+
 /* Checksums the TCP segment that @skb holds and puts the IPv4 header on. */
-static inline void hsk_push_ip(struct sk_buff *skb, const struct hsk_reply *r)
+static __always_inline void hsk_push_ip(struct sk_buff *skb,
+					const struct hsk_reply *r)
 {
 	struct tcphdr *th = tcp_hdr(skb);
 	struct iphdr *iph;
@@ -95,14 +115,17 @@ static inline void hsk_push_ip(struct sk_buff *skb, const struct hsk_reply *r)
 
 	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb_set_hash(skb, hsk_flow_hash(r), PKT_HASH_TYPE_L4);
 }
 
 /*
  * Both headers, the options of @o (NULL: none) written straight into the
  * TCP header; @optlen is hsk_options_len(@o).
  */
-static void hsk_push_headers(struct sk_buff *skb, const struct hsk_reply *r,
-			     const struct hsk_opts *o, unsigned int optlen)
+static __always_inline void hsk_push_headers(struct sk_buff *skb,
+					     const struct hsk_reply *r,
+					     const struct hsk_opts *o,
+					     unsigned int optlen)
 {
 	u8 *p = hsk_push_tcp(skb, r, optlen);
 

@@ -64,9 +64,12 @@ def main():
     ap.add_argument("--cpus", type=lambda v: int(v, 0), default=1,
                     help="CPU mask that injects the cookie and stateful SYNs "
                          "(3: both vCPUs at once; the floor stays on CPU 0)")
+    ap.add_argument("--sink-queues", type=int, default=1,
+                    help="transmit queues of bench0, where replies end: with "
+                         "more than one the host picks one by flow hash")
     args = ap.parse_args()
 
-    g.setup(args.a)
+    g.setup(args.a, args.sink_queues)
     kos = {"A": args.a, "B": args.b}
     est = {"A": 50000.0, "B": 50000.0}
     runs = {"A": [], "B": []}

@@ -176,13 +176,13 @@ def load_hsk(ko):
     hsk_knob("somaxconn", HSK_MAX)
 
 
-def setup(ko=None):
+def setup(ko=None, sink_queues=1):
     sh("mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug")
     # No IPv6 chatter (router solicitations, MLD) into hsk0 and bench0.
     sysctl("net.ipv6.conf.all.disable_ipv6", 1)
     sysctl("net.ipv6.conf.default.disable_ipv6", 1)
     load_hsk(ko or "%s/build/%s/hsk.ko" % (REPO, REL))
-    sh("insmod %s/build/%s/bench/hsk_bench.ko" % (REPO, REL))
+    sh("insmod %s/build/%s/bench/hsk_bench.ko sink_queues=%d" % (REPO, REL, sink_queues))
     sh("ip link set lo up")
     sh("ip link set bench0 up && ip addr add 10.88.0.1/24 dev bench0")
     # Both sides' SYN-ACKs end in bench0: Linux's directly, hsk's

@@ -238,6 +238,15 @@ static const struct net_device_ops bench_sink_ops = {
 	.ndo_start_xmit = bench_sink_xmit,
 };
 
+/*
+ * bench0's transmit queues. With more than one the host picks a queue for
+ * each packet from its flow hash, as it does for a multiqueue NIC, and
+ * dissects the packet for one if it carries none.
+ */
+static unsigned int sink_queues = 1;
+module_param(sink_queues, uint, 0444);
+MODULE_PARM_DESC(sink_queues, "transmit queues of bench0 (default 1)");
+
 static void bench_sink_setup(struct net_device *dev)
 {
 	dev->netdev_ops = &bench_sink_ops;
@@ -658,6 +667,8 @@ static int __init bench_init(void)
 {
 	int ret = -ENOMEM, i;
 
+	if (!sink_queues || sink_queues > 64)
+		return -EINVAL;
 	/* Newton's iteration: each step doubles the correct low bits. */
 	bench_inv = BENCH_MUL;
 	for (i = 0; i < 5; i++)
@@ -670,8 +681,8 @@ static int __init bench_init(void)
 	if (!bench_result || !bench_iss || !bench_tsv || !bench_seen)
 		goto err_free;
 
-	bench_sink = alloc_netdev(0, "bench0", NET_NAME_PREDICTABLE,
-				  bench_sink_setup);
+	bench_sink = alloc_netdev_mqs(0, "bench0", NET_NAME_PREDICTABLE,
+				      bench_sink_setup, sink_queues, 1);
 	if (!bench_sink)
 		goto err_free;
 	ret = register_netdev(bench_sink);
