@@ -382,6 +382,9 @@ static inline void hsk_t_pop(struct kunit *test, struct hsk_seg *seg)
 	enum hsk_mib res;
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, skb, "hsk sent nothing");
+	/* Every segment carries its flow's hash (output.c, hsk_flow_hash). */
+	KUNIT_EXPECT_TRUE_MSG(test, skb->l4_hash && skb->hash,
+			      "hsk sent a segment without a flow hash");
 	skb->ip_summed = CHECKSUM_NONE;	/* so hsk_parse verifies it */
 	res = hsk_parse(skb, seg);
 	kfree_skb(skb);

@@ -295,6 +295,7 @@ static void hsk_t_synack_of(const struct hsk_seg *syn, struct hsk_reply *r,
 	r->ack_seq = syn->seq + 1;
 	r->window = HSK_SYNACK_WINDOW;
 	r->flags = HSK_TH_SYN | HSK_TH_ACK;
+	r->hash = 0;
 }
 
 static void hsk_t_expect_same(struct kunit *test, const struct sk_buff *a,

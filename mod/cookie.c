@@ -59,7 +59,8 @@ static u32 hsk_cookie_ports(const struct hsk_tuple *t)
 	return (__force u32)t->rport << 16 | (__force u32)t->lport;
 }
 
-static u32 hsk_cookie_hash0(const struct hsk_tuple *t)
+/* 64 bits: the cookie takes the low half, the SYN-ACK's flow hash the high. */
+static u64 hsk_cookie_hash0(const struct hsk_tuple *t)
 {
 	return siphash_3u32((__force u32)t->raddr, (__force u32)t->laddr,
 			    hsk_cookie_ports(t), &hsk_cookie_keys[0]);
@@ -76,9 +77,9 @@ static u32 hsk_cookie_count(unsigned long now)
 	return (u32)(now / HSK_COOKIE_TICK);
 }
 
-/* The ISN of a cookie SYN-ACK to a SYN with sequence @seq. */
-u32 hsk_cookie_isn(const struct hsk_tuple *t, u32 seq, u16 mss,
-		   unsigned long now)
+/* The ISN of a cookie SYN-ACK to a SYN with sequence @seq; @h0 of @t. */
+static u32 __hsk_cookie_isn(const struct hsk_tuple *t, u32 seq, u16 mss,
+			    unsigned long now, u64 h0)
 {
 	u32 count = hsk_cookie_count(now);
 	u32 m;
@@ -86,8 +87,14 @@ u32 hsk_cookie_isn(const struct hsk_tuple *t, u32 seq, u16 mss,
 	for (m = ARRAY_SIZE(hsk_mss_table) - 1; m; m--)
 		if (mss >= hsk_mss_table[m])
 			break;
-	return hsk_cookie_hash0(t) + seq + (count << HSK_COOKIE_BITS) +
+	return (u32)h0 + seq + (count << HSK_COOKIE_BITS) +
 	       ((hsk_cookie_hash1(t, count) + m) & HSK_COOKIE_MASK);
+}
+
+u32 hsk_cookie_isn(const struct hsk_tuple *t, u32 seq, u16 mss,
+		   unsigned long now)
+{
+	return __hsk_cookie_isn(t, seq, mss, now, hsk_cookie_hash0(t));
 }
 
 /*
@@ -98,7 +105,7 @@ int hsk_cookie_check(const struct hsk_tuple *t, u32 seq, u32 ack,
 		     unsigned long now)
 {
 	u32 count = hsk_cookie_count(now);
-	u32 v = (ack - 1) - hsk_cookie_hash0(t) - (seq - 1);
+	u32 v = (ack - 1) - (u32)hsk_cookie_hash0(t) - (seq - 1);
 	u32 diff = (count - (v >> HSK_COOKIE_BITS)) & 0xff;
 	u32 m;
 
@@ -160,12 +167,14 @@ void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg)
 	struct hsk_opts o = { .mss = hsk_local_mss(), .has = HSK_HAS_MSS };
 	struct hsk_tuple t;
 	u32 iss;
+	u64 h0;
 
 	hsk_tuple_from_seg(&t, seg);
-	iss = hsk_cookie_isn(&t, seg->seq,
-			     seg->opt.has & HSK_HAS_MSS ? seg->opt.mss :
-							  HSK_DEFAULT_MSS,
-			     now);
+	h0 = hsk_cookie_hash0(&t);
+	iss = __hsk_cookie_isn(&t, seg->seq,
+			       seg->opt.has & HSK_HAS_MSS ? seg->opt.mss :
+							    HSK_DEFAULT_MSS,
+			       now, h0);
 	if ((seg->opt.has & HSK_HAS_TS) && READ_ONCE(hsk_knobs.timestamps)) {
 		bool ws = (seg->opt.has & HSK_HAS_WSCALE) &&
 			  READ_ONCE(hsk_knobs.window_scaling);
@@ -185,7 +194,7 @@ void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg)
 			o.has |= HSK_HAS_SACK_PERM;
 	}
 	hsk_inc(HSK_MIB_SyncookiesSent);
-	hsk_send_synack(&t, iss, seg->seq + 1, &o, seg);
+	hsk_send_synack(&t, iss, seg->seq + 1, &o, seg, h0 >> 32);
 }
 
 /*

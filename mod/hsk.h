@@ -117,6 +117,7 @@ struct hsk_reply {
 	u32 ack_seq;
 	u16 window;
 	u8 flags;
+	u32 hash;	/* the flow hash, if the caller has one; 0: made here */
 };
 struct hsk_tuple;
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
@@ -151,7 +152,8 @@ void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 void hsk_send_reset(const struct hsk_seg *seg);
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
-		     const struct hsk_opts *o, const struct hsk_seg *syn);
+		     const struct hsk_opts *o, const struct hsk_seg *syn,
+		     u32 hash);
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o);
 u16 hsk_local_mss(void);

@@ -29,6 +29,7 @@ void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r)
 	r->sport = seg->dport;
 	r->dport = seg->sport;
 	r->window = 0;
+	r->hash = 0;
 	if (seg->flags & HSK_TH_ACK) {
 		r->seq = seg->ack_seq;
 		r->ack_seq = 0;
@@ -115,7 +116,7 @@ static __always_inline void hsk_push_ip(struct sk_buff *skb,
 
 	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb_set_hash(skb, hsk_flow_hash(r), PKT_HASH_TYPE_L4);
+	skb_set_hash(skb, r->hash ?: hsk_flow_hash(r), PKT_HASH_TYPE_L4);
 }
 
 /*
@@ -303,6 +304,7 @@ static void hsk_reply_init(struct hsk_reply *r, const struct hsk_tuple *t,
 	r->ack_seq = ack;
 	r->flags = flags;
 	r->window = window;
+	r->hash = 0;
 }
 
 /* Sends a RST|ACK on connection @t, as Linux's active reset does. */
@@ -376,15 +378,19 @@ unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
 	return p - start;
 }
 
-/* @seg: the segment being answered, whose skb may carry it, or NULL. */
+/*
+ * @seg: the segment being answered, whose skb may carry it, or NULL.
+ * @hash: the flow hash if the caller has one, else 0.
+ */
 static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 			  u8 flags, u16 window, const struct hsk_opts *o,
-			  const struct hsk_seg *seg)
+			  const struct hsk_seg *seg, u32 hash)
 {
 	struct hsk_reply r;
 	struct sk_buff *skb;
 
 	hsk_reply_init(&r, t, seq, ack, flags, window);
+	r.hash = hash;
 	skb = hsk_make_reply(&r, o, seg);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
@@ -393,18 +399,23 @@ static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 	hsk_send(skb, false);
 }
 
-/* @syn: the SYN answered, whose skb may carry the SYN-ACK, or NULL. */
+/*
+ * @syn: the SYN answered, whose skb may carry the SYN-ACK, or NULL.
+ * @hash: a keyed hash of @t the caller made anyway (the ISN's, the
+ * cookie's), or 0.
+ */
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
-		     const struct hsk_opts *o, const struct hsk_seg *syn)
+		     const struct hsk_opts *o, const struct hsk_seg *syn,
+		     u32 hash)
 {
 	hsk_send_opts(t, iss, ack, HSK_TH_SYN | HSK_TH_ACK, HSK_SYNACK_WINDOW,
-		      o, syn);
+		      o, syn, hash);
 }
 
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o)
 {
-	hsk_send_opts(t, seq, ack, HSK_TH_ACK, window, o, NULL);
+	hsk_send_opts(t, seq, ack, HSK_TH_ACK, window, o, NULL, 0);
 }
 
 /* A segment of connection @t carrying the bytes of @data. */

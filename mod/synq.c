@@ -116,21 +116,24 @@ unsigned int hsk_synq_retries(unsigned int qlen, unsigned int young,
  * RFC 6528: a keyed hash of the 4-tuple plus a clock (64 ns, as Linux's),
  * from @ns, a reading of CLOCK_MONOTONIC.
  */
-static u32 hsk_isn(const struct hsk_tuple *t, u64 ns)
+static u32 hsk_isn(const struct hsk_tuple *t, u64 ns, u32 *flow_hash)
 {
-	u32 hash = siphash_3u32((__force u32)t->laddr, (__force u32)t->raddr,
+	u64 hash = siphash_3u32((__force u32)t->laddr, (__force u32)t->raddr,
 				(__force u32)t->lport << 16 |
 				(__force u32)t->rport, &hsk_isn_key);
 
-	return hash + (u32)(ns >> 6);
+	/* The half the ISN does not use: the SYN-ACK's flow hash, free. */
+	*flow_hash = hash >> 32;
+	return (u32)hash + (u32)(ns >> 6);
 }
 
 /*
  * @syn: the SYN being answered, whose skb the SYN-ACK may take, or NULL.
  * @tsval: the TSval to send, hsk_ts_now() or of the caller's clock read.
+ * @hash: the SYN-ACK's flow hash, from hsk_isn(), or 0.
  */
 static void hsk_req_send_synack(const struct hsk_req *req,
-				const struct hsk_seg *syn, u32 tsval)
+				const struct hsk_seg *syn, u32 tsval, u32 hash)
 {
 	struct hsk_opts o = {
 		.mss = hsk_local_mss(),
@@ -151,7 +154,7 @@ static void hsk_req_send_synack(const struct hsk_req *req,
 	}
 	if (flags & HSK_REQ_SACK)
 		o.has |= HSK_HAS_SACK_PERM;
-	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o, syn);
+	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o, syn, hash);
 }
 
 static unsigned int hsk_tq_level(unsigned int num_timeout)
@@ -279,6 +282,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	bool no_entry = syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen;
 	bool overflow = hsk_acceptq_full(l);
 	struct hsk_req *req, *twin;
+	u32 flow_hash;
 	u64 clock;
 
 	if ((no_entry || overflow) && hsk_syn_to_twin(skb, seg, now))
@@ -317,7 +321,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	req->tflags = l->key.addr ? 0 : HSK_REQ_T_ANY;
 	/* One clock read for the ISN and the SYN-ACK's TSval. */
 	clock = ktime_get_ns();
-	req->iss = hsk_isn(&req->key, clock);
+	req->iss = hsk_isn(&req->key, clock, &flow_hash);
 	req->mss = seg->opt.has & HSK_HAS_MSS ? seg->opt.mss : HSK_DEFAULT_MSS;
 	req->flags = HSK_REQ_WSCALE_NONE;
 	req->num_timeout = 0;
@@ -367,7 +371,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	l->young++;
 	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
 	hsk_req_arm(l, req, now);
-	hsk_req_send_synack(req, seg, hsk_ts_of(clock));
+	hsk_req_send_synack(req, seg, hsk_ts_of(clock), flow_hash);
 	spin_unlock(&l->lock);
 }
 
@@ -497,7 +501,7 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		}
 		hsk_req_rearm(l, req, now);
 		req->tflags |= HSK_REQ_T_SYN_ANSWERED;
-		hsk_req_send_synack(req, seg, hsk_ts_now());
+		hsk_req_send_synack(req, seg, hsk_ts_now(), 0);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 		goto out;
@@ -666,7 +670,7 @@ unlock:
 	 * fields stay readable (see above). A late SYN-ACK is harmless.
 	 */
 	for (req = resend.head; req; req = req->tnext) {
-		hsk_req_send_synack(req, NULL, hsk_ts_now());
+		hsk_req_send_synack(req, NULL, hsk_ts_now(), 0);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
 	}
