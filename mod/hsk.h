@@ -120,6 +120,7 @@ struct hsk_reply {
 	u32 hash;	/* the flow hash, if the caller has one; 0: made here */
 };
 struct hsk_tuple;
+void hsk_output_init(void);
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen);

@@ -24,6 +24,7 @@ static int __init hsk_init(void)
 	ret = hsk_sysctl_init();
 	if (ret)
 		goto err_stats;
+	hsk_output_init();
 	ret = hsk_cookie_init();
 	if (ret)
 		goto err_sysctl;

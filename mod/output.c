@@ -12,6 +12,7 @@
 
 #include <linux/ip.h>
 #include <linux/jhash.h>
+#include <linux/random.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -69,6 +70,14 @@ static __always_inline u8 *hsk_push_tcp(struct sk_buff *skb,
 	return (u8 *)(th + 1);
 }
 
+/* Set once at load (not net_get_random_once: it pins the module a while). */
+static u32 hsk_flow_seed __read_mostly;
+
+void hsk_output_init(void)
+{
+	hsk_flow_seed = get_random_u32();
+}
+
 /*
  * The flow hash every segment carries, as Linux's carry their socket's
  * txhash: the host picks a multiqueue device's transmit queue (and RPS on
@@ -78,12 +87,9 @@ static __always_inline u8 *hsk_push_tcp(struct sk_buff *skb,
  */
 static inline u32 hsk_flow_hash(const struct hsk_reply *r)
 {
-	static u32 seed __read_mostly;
-
-	net_get_random_once(&seed, sizeof(seed));
 	return jhash_3words((__force u32)r->saddr, (__force u32)r->daddr,
 			    (__force u32)r->sport << 16 | (__force u32)r->dport,
-			    seed);
+			    hsk_flow_seed);
 }
 
 /* Checksums the TCP segment that @skb holds and puts the IPv4 header on. */
