@@ -178,16 +178,28 @@ struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 	return skb;
 }
 
+/*
+ * The length of @o's options (NULL: none), or -EINVAL for more than a TCP
+ * header holds, which no caller should ask for (SACK blocks are cut to
+ * the room there is).
+ */
+static int hsk_reply_optlen(const struct hsk_opts *o)
+{
+	unsigned int len = o ? hsk_options_len(o) : 0;
+
+	return WARN_ON_ONCE(len > HSK_MAX_OPTLEN) ? -EINVAL : len;
+}
+
 /* A segment with the options of @o (may be NULL) and the bytes of @data. */
 static struct sk_buff *hsk_build_data(const struct hsk_reply *r,
 				      const struct hsk_opts *o,
 				      const struct sk_buff *data)
 {
-	unsigned int optlen = o ? hsk_options_len(o) : 0;
+	int optlen = hsk_reply_optlen(o);
 	unsigned int dlen = data ? data->len : 0;
 	struct sk_buff *skb;
 
-	if (WARN_ON_ONCE(optlen > HSK_MAX_OPTLEN))
+	if (optlen < 0)
 		return NULL;
 	skb = hsk_alloc_segment(dlen);
 	if (!skb)
@@ -252,10 +264,10 @@ static struct sk_buff *hsk_make_reply(const struct hsk_reply *r,
 				      const struct hsk_opts *o,
 				      const struct hsk_seg *seg)
 {
-	unsigned int optlen = o ? hsk_options_len(o) : 0;
+	int optlen = hsk_reply_optlen(o);
 	struct sk_buff *skb;
 
-	if (WARN_ON_ONCE(optlen > HSK_MAX_OPTLEN))
+	if (optlen < 0)
 		return NULL;
 	skb = hsk_reuse_skb(seg, HSK_IP_HLEN + HSK_TCP_HLEN + optlen);
 	if (!skb)
