@@ -358,6 +358,14 @@ def syn_cost(rounds, count, two_cpus=True):
     return runs
 
 
+def context_switches():
+    """The guest's context switches so far, all CPUs (/proc/stat ctxt)."""
+    for line in read("/proc/stat").splitlines():
+        if line.startswith("ctxt "):
+            return int(line.split()[1])
+    return 0
+
+
 def conn_rate(rounds, secs, threads):
     """Section 5: real clients against hsk-server and a Linux listener."""
     hsk_knob("synack_retries", 5)
@@ -379,6 +387,7 @@ def conn_rate(rounds, secs, threads):
     for rnd in range(rounds):
         for side, dst in (("hsk", HSK_DST), ("linux", NS_DST)):
             before = counters(side)
+            ctxt0 = context_switches()
             out = subprocess.run([client, "-a", dst, "-n", str(threads),
                                   "-t", str(secs)], check=True,
                                  capture_output=True, text=True).stdout
@@ -386,7 +395,8 @@ def conn_rate(rounds, secs, threads):
             check(m is not None, "client said %r" % out)
             ok, failed = int(m.group(1)), int(m.group(2))
             res = {"conns": ok, "failed": failed, "secs": float(m.group(3)),
-                   "conn_per_s": float(m.group(4))}
+                   "conn_per_s": float(m.group(4)),
+                   "ctxt_per_conn": (context_switches() - ctxt0) / max(ok, 1)}
             if side == "hsk":
                 opened = delta(hsk_stats(), before, "PassiveOpens")
                 check(failed == 0 and opened >= ok,
