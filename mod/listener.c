@@ -15,6 +15,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -183,13 +184,17 @@ void hsk_listener_close(struct hsk_listener *l)
 	kfree_rcu(l, rcu);
 }
 
-/* Takes the caller's reference to @c; wakes ACCEPT and poll. */
+/*
+ * Takes the caller's reference to @c; wakes ACCEPT and poll. A sync wakeup,
+ * as Linux's sock_def_readable: the scheduler may run the acceptor on the
+ * waker's CPU (wake_affine) rather than kick another one.
+ */
 void hsk_acceptq_add(struct hsk_listener *l, struct hsk_conn *c)
 {
 	lockdep_assert_held(&l->lock);
 	list_add_tail(&c->accept_node, &l->acceptq);
 	WRITE_ONCE(l->acceptq_len, l->acceptq_len + 1);
-	wake_up_interruptible(&l->wait);
+	wake_up_interruptible_sync_poll(&l->wait, EPOLLIN | EPOLLRDNORM);
 }
 
 /* The oldest connection, with the queue's reference, or NULL. */

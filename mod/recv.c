@@ -13,6 +13,7 @@
 #include "trace.h"
 #include "uapi/hsk.h"
 
+#include <linux/poll.h>
 #include <net/tcp.h>
 
 /* Free receive space: what the window may offer. */
@@ -329,7 +330,7 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		goto ack;
 	}
 	if (len && hsk_conn_queue(c, skb, off, len))
-		wake_up_interruptible(&c->wait);
+		wake_up_interruptible_sync_poll(&c->wait, EPOLLIN | EPOLLRDNORM);
 	if (fin && c->rcv_nxt == seq + len)
 		hsk_conn_fin(c);
 	if (!skb_queue_empty(&c->oooq))
