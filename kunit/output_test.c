@@ -382,9 +382,9 @@ static void hsk_reply_in_place_rst(struct kunit *test)
 }
 
 /*
- * A clone (as a tap on hsk0 makes) is unshared first and still answered
- * in place, leaving the other clone's bytes alone; a shared skb is not
- * written at all.
+ * A clone (Linux's own SYN, a tap on hsk0) is answered with a new segment
+ * whose head is a 512-byte slab object, leaving the clones' bytes alone
+ * and the SYN where it was; a shared skb is not written at all.
  */
 static void hsk_reply_in_place_clone_shared(struct kunit *test)
 {
@@ -400,11 +400,17 @@ static void hsk_reply_in_place_clone_shared(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tap);
 	hsk_t_synack_of(&s, &r, &o);
 	reply = hsk_make_reply(&r, &o, &s);
-	KUNIT_EXPECT_PTR_EQ(test, reply, syn);
+	KUNIT_ASSERT_NOT_NULL(test, reply);
+	KUNIT_EXPECT_PTR_NE(test, reply, syn);
+	KUNIT_EXPECT_PTR_EQ(test, slot, syn);
 	KUNIT_EXPECT_FALSE(test, skb_cloned(reply));
+	KUNIT_EXPECT_LE(test, skb_end_offset(reply) +
+			SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), 512U);
 	KUNIT_EXPECT_EQ(test, memcmp(tap->data, copy, 60), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(syn->data, copy, 60), 0);
 	kfree_skb(tap);
 	kfree_skb(reply);
+	kfree_skb(syn);
 
 	syn = hsk_t_linux_syn(test, &s, &slot);
 	skb_get(syn);

@@ -142,17 +142,22 @@ static __always_inline void hsk_push_headers(struct sk_buff *skb,
 }
 
 /*
- * A new skb with @dlen bytes of room for payload, and headroom for the
- * headers and for the host to forward it out of an Ethernet device
- * unchanged.
+ * Headroom of a new segment: its own headers, and NET_SKB_PAD for a link
+ * header should the host forward it (Ethernet needs 16; a tunnel that
+ * needs more expands the head, as for any received packet). Not Linux's
+ * MAX_TCP_HEADER (320 here), which makes a bare ACK's head a 1 KiB slab
+ * object, zeroed whole under init_on_alloc: this one fits 512 bytes.
  */
+#define HSK_HEADROOM	(NET_SKB_PAD + HSK_IP_HLEN + HSK_TCP_MAX_HLEN)
+
+/* A new skb with @dlen bytes of room for payload behind HSK_HEADROOM. */
 static struct sk_buff *hsk_alloc_segment(unsigned int dlen)
 {
 	struct sk_buff *skb;
 
-	skb = alloc_skb(MAX_TCP_HEADER + dlen, GFP_ATOMIC);
+	skb = alloc_skb(HSK_HEADROOM + dlen, GFP_ATOMIC);
 	if (skb)
-		skb_reserve(skb, MAX_TCP_HEADER);
+		skb_reserve(skb, HSK_HEADROOM);
 	return skb;
 }
 
@@ -230,10 +235,13 @@ static struct sk_buff *hsk_reuse_skb(const struct hsk_seg *seg,
 	if (!seg || !seg->skbp || !*seg->skbp)
 		return NULL;
 	skb = *seg->skbp;
-	if (skb_shared(skb) || skb_is_nonlinear(skb) || skb_is_gso(skb))
-		return NULL;
-	/* A clone (a tap on hsk0, Linux's own SYN) gets a private head. */
-	if (skb_unclone(skb, GFP_ATOMIC))
+	/*
+	 * A clone (Linux's own SYN, whose TCP keeps the original; a tap on
+	 * hsk0) would need a private copy of its 1 KiB head: a new 512-byte
+	 * segment costs less.
+	 */
+	if (skb_shared(skb) || skb_cloned(skb) || skb_is_nonlinear(skb) ||
+	    skb_is_gso(skb))
 		return NULL;
 	if (skb->len < len && skb_tailroom(skb) < len - skb->len)
 		return NULL;
