@@ -291,13 +291,15 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 	/*
 	 * Nobody will read it: closed (RFC 2525 2.17), or shut for reading
 	 * with our FIN sent (RFC 1122 4.2.2.13, as Linux, which queues it in
-	 * ESTABLISHED and resets in FIN_WAIT). Reset.
+	 * ESTABLISHED and resets in FIN_WAIT). Reset, as Linux does, in answer
+	 * to the segment (RFC 793: seq from its ACK, no ACK bit), not as an
+	 * abort of the connection.
 	 */
 	if (len && (c->orphan ||
 		    (c->rd_shut && (c->state == HSK_FIN_WAIT1 ||
 				    c->state == HSK_FIN_WAIT2)))) {
 		hsk_inc(HSK_MIB_TCPAbortOnData);
-		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
+		hsk_send_reset(seg);
 		if (!c->orphan) {	/* the reader learns of it */
 			c->err = ECONNRESET;
 			c->reset = true;
