@@ -45,15 +45,82 @@ static unsigned int t_young(const struct hsk_listener *l)
  * Issue 7: a half-open entry costs at most 64 bytes all in; the object is
  * 48 (no rcu_head of its own, no listener pointer, one timer link),
  * against 312 for Linux's request_sock_TCP on Debian's 6.1. The hash
- * table adds 8-byte buckets, 8/3 of them per entry at the lowest load the
- * table shrinks to, 4/3 at the highest.
+ * table adds 8-byte buckets, 8/5 of them per entry at the lowest load a
+ * growing table has (5/8, just past a doubling: hsk_reqs_grow_late).
  */
 static void hsk_req_size(struct kunit *test)
 {
 	KUNIT_EXPECT_LE(test, sizeof(struct hsk_req), (size_t)48);
 	KUNIT_EXPECT_EQ(test, kmem_cache_size(hsk_req_cache), 48U);
 	KUNIT_EXPECT_LE(test, kmem_cache_size(hsk_req_cache) +
-			8 * sizeof(struct rhash_lock_head *) / 3, 70UL);
+			8 * sizeof(struct rhash_lock_head *) / 5, 64UL);
+}
+
+/* A table of its own with hsk_reqs' growth rule, so the test owns its size. */
+struct t_obj {
+	struct rhash_head node;
+	u32 key;
+};
+
+static const struct rhashtable_params t_grow_params = {
+	.key_len = sizeof(u32),
+	.key_offset = offsetof(struct t_obj, key),
+	.head_offset = offsetof(struct t_obj, node),
+	.min_size = HSK_TABLE_MIN_SIZE,
+};
+
+static unsigned int t_grow_to(struct kunit *test, struct rhashtable *ht,
+			      struct t_obj *objs, unsigned int *n,
+			      unsigned int to)
+{
+	unsigned int size;
+
+	for (; *n < to; ++*n) {
+		objs[*n].key = *n;
+		KUNIT_ASSERT_EQ(test, rhashtable_insert_fast(ht, &objs[*n].node,
+							     t_grow_params), 0);
+		rcu_read_lock();
+		hsk_table_grow_late(ht);
+		rcu_read_unlock();
+	}
+	flush_work(&ht->run_work);	/* the library's resize worker */
+	rcu_read_lock();
+	size = rht_dereference_rcu(ht->tbl, ht)->size;
+	rcu_read_unlock();
+	return size;
+}
+
+/*
+ * The half-open table doubles past 5/4 entries per bucket, not at the
+ * library's 3/4: 320 entries keep 256 buckets (plain rhashtable has 512
+ * from the 193rd), the 322nd (the insert after the one that lets go)
+ * doubles it, and so on. So a doubled table is at least 5/8 full: buckets
+ * cost at most 12.8 bytes per entry, 48 + 12.8 <= 64. Every entry is
+ * still found.
+ */
+static void hsk_reqs_grow_late(struct kunit *test)
+{
+	const unsigned int max = 4 * HSK_TABLE_MIN_SIZE * 5 / 4 + 2;
+	struct rhashtable ht;
+	struct t_obj *objs;
+	unsigned int i, n = 0;
+
+	objs = kunit_kcalloc(test, max, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_ASSERT_EQ(test, rhashtable_init(&ht, &t_grow_params), 0);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, 193), 256U);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, 321), 256U);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, 322), 512U);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, 641), 512U);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, 642), 1024U);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, max - 1), 1024U);
+	KUNIT_EXPECT_EQ(test, t_grow_to(test, &ht, objs, &n, max), 2048U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ht.nelems), (int)max);
+	for (i = 0; i < max; i++)
+		KUNIT_EXPECT_PTR_EQ(test, rhashtable_lookup_fast(&ht, &i,
+								 t_grow_params),
+				    &objs[i]);
+	rhashtable_destroy(&ht);
 }
 
 static void hsk_synq_schedule(struct kunit *test)
@@ -1756,6 +1823,7 @@ static void hsk_syn_reply_in_place(struct kunit *test)
 
 static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_size),
+	KUNIT_CASE(hsk_reqs_grow_late),
 	KUNIT_CASE(hsk_synq_schedule),
 	KUNIT_CASE(hsk_synq_retries_no_pruning),
 	KUNIT_CASE(hsk_synq_retries_worked_example),

@@ -86,6 +86,8 @@ enum {
 #define HSK_SYNQ_MIN_BUDGET	16	/* ... even with the backlog half full */
 #define HSK_TABLE_MIN_SIZE	256	/* buckets below which tables never shrink */
 #define HSK_SHRINK_DELAY	(10 * HZ)	/* the half-open table's hysteresis */
+#define HSK_REQS_LOAD_NUM	5	/* ... grows past 5/4 entries per bucket */
+#define HSK_REQS_LOAD_DEN	4
 #define HSK_SNDBUF		(4U << 20)	/* per connection */
 #define HSK_INIT_CWND		10	/* segments, RFC 6928 */
 #define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
