@@ -463,6 +463,23 @@ static void hsk_parse_csum_trusted(struct kunit *test)
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	KUNIT_EXPECT_EQ(test, HSK_MIB_InSegs, hsk_parse(skb, &s));
 	kfree_skb(skb);
+
+	/*
+	 * A local stack's segment with its checksum left to hsk0 (its field
+	 * holds the pseudo-header's sum only): nothing to verify, as for
+	 * Linux's own input from veth or loopback.
+	 */
+	hsk_tpkt_init(&p, HSK_TH_SYN, NULL, 0, 4);
+	((struct tcphdr *)(p.buf + p.ihl))->check = 0x1234;
+	skb = hsk_tpkt_skb(test, &p, p.len);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + p.ihl;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	KUNIT_EXPECT_EQ(test, HSK_MIB_InSegs, hsk_parse(skb, &s));
+	kfree_skb(skb);
+	/* The same bytes from anywhere else are summed, and refused. */
+	KUNIT_EXPECT_EQ(test, HSK_MIB_DropTcpCsum,
+			hsk_tpkt_parse(test, &p, p.len, &s));
 }
 
 /* Every prefix of a good segment is rejected, none read past the end. */

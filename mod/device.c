@@ -71,6 +71,17 @@ static void hsk_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	/* The engine does its own locking; no need for the tx queue lock. */
 	hsk_compat_set_lltx(dev);
+	/*
+	 * As veth: the host's TCP hands over its segments with their payload
+	 * in page fragments and their checksum left undone (CHECKSUM_PARTIAL),
+	 * so that nothing copies them into one head or sums them only for the
+	 * engine to sum them again. The engine reads fragments with the skb
+	 * helpers and, as Linux's receive path, does not re-verify a checksum
+	 * that a local stack left to the device (hsk_parse()). ethtool -K
+	 * turns either off.
+	 */
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
 	dev->needs_free_netdev = true;
 }
 

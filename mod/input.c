@@ -199,7 +199,13 @@ enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
 	iph = (const struct iphdr *)skb->data;
 	th = (const struct tcphdr *)(skb->data + ihl);
 
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	/*
+	 * Not when a NIC or a stack checked it already, or when a local stack
+	 * left it to hsk0 to fill in (CHECKSUM_PARTIAL): Linux's rule,
+	 * skb_csum_unnecessary(). Everything else, SYNs off any wire
+	 * included, is summed here.
+	 */
+	if (!skb_csum_unnecessary(skb) &&
 	    unlikely(hsk_tcp_csum(skb, iph, ihl, tcplen)))
 		return HSK_MIB_DropTcpCsum;
 
