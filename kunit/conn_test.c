@@ -1449,6 +1449,62 @@ static void hsk_conn_rto_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), (long)HSK_RETRIES);
 }
 
+/*
+ * Queued data and FINs go out as clones of the queue's skb, headers in its
+ * headroom (output.c, hsk_build_data): no new head, no copy. While a
+ * transmission still holds the head (here: captured and not freed), a
+ * retransmission is a copy, whose headers cannot overwrite the first's;
+ * once it is freed, clones again. Each carries its bytes exactly.
+ */
+static void hsk_conn_xmit_clones(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct sk_buff *first, *again, *q;
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+
+	t_est_std(test, &p, 9136);
+	c = p.c;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 1000), 1000L);
+	q = skb_peek(&c->sndq);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	first = skb_dequeue(&ctx->cap);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	KUNIT_EXPECT_PTR_EQ(test, first->head, q->head);
+	KUNIT_EXPECT_TRUE(test, skb_cloned(q));
+
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	again = skb_peek(&ctx->cap);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	KUNIT_EXPECT_PTR_NE(test, again->head, q->head);
+	t_expect_data(test, &p, p.iss + 1, 1000);
+	/* The first is intact: what it carried is still its own. */
+	skb_queue_head(&ctx->cap, first);
+	t_expect_data(test, &p, p.iss + 1, 1000);
+	KUNIT_EXPECT_FALSE(test, skb_cloned(q));
+
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	again = skb_peek(&ctx->cap);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	KUNIT_EXPECT_PTR_EQ(test, again->head, q->head);
+	t_expect_data(test, &p, p.iss + 1, 1000);
+
+	/* All acknowledged; the FIN is a clone of its queued skb too. */
+	p.s.ack = p.iss + 1001;
+	t_ack(test, &p);
+	hsk_t_flush(test);
+	t_close(c);
+	q = skb_peek_tail(&c->sndq);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	again = skb_peek(&ctx->cap);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	KUNIT_EXPECT_PTR_EQ(test, again->head, q->head);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 1001);
+	KUNIT_EXPECT_EQ(test, r.len, 0U);
+}
+
 /* --- fast retransmit (RFC 5681 3.2, RFC 6582) -------------------------- */
 
 static void hsk_conn_fast_retransmit(struct kunit *test)
@@ -2205,6 +2261,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_bad_ack_discards),
 	KUNIT_CASE(hsk_conn_rtt_arith),
 	KUNIT_CASE(hsk_conn_rto_backoff),
+	KUNIT_CASE(hsk_conn_xmit_clones),
 	KUNIT_CASE(hsk_conn_fast_retransmit),
 	KUNIT_CASE(hsk_conn_dupack_is_snd_una),
 	KUNIT_CASE(hsk_conn_out_of_order),

@@ -84,6 +84,20 @@ void hsk_conn_stop_timer(struct hsk_conn *c)
 		hsk_conn_put(c);	/* the pending timer's reference */
 }
 
+/*
+ * Nothing is due, but the timer may stay pending: it then finds
+ * HSK_TIMER_NONE and drops its reference, as Linux's TCP leaves its
+ * retransmit timer to fire idle. For an ACK that empties the flight, whose
+ * next send or next state (FIN_WAIT_2, TIME_WAIT) re-arms the timer with
+ * one mod_timer instead of a del_timer and a mod_timer. CLOSED stops it
+ * for good (hsk_conn_done()).
+ */
+void hsk_conn_idle_timer(struct hsk_conn *c)
+{
+	lockdep_assert_held(&c->lock);
+	c->timer_kind = HSK_TIMER_NONE;
+}
+
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
 {
 	struct hsk_conn *c = kmem_cache_zalloc(hsk_conn_cache, GFP_ATOMIC);
@@ -208,7 +222,7 @@ void hsk_conn_done(struct hsk_conn *c)
 	c->snd_head = NULL;
 	c->snd_bytes = 0;
 	c->ooo_bytes = 0;
-	wake_up_interruptible_all(&c->wait);
+	hsk_conn_wake(c, wake_up_interruptible_all);
 	if (!c->hashed)
 		return;
 	c->hashed = false;
@@ -238,7 +252,7 @@ static void hsk_conn_send_fin(struct hsk_conn *c)
 		return;
 	if (c->state != HSK_ESTABLISHED && c->state != HSK_CLOSE_WAIT)
 		return;
-	skb = alloc_skb(0, GFP_ATOMIC);
+	skb = hsk_alloc_segment(0, GFP_ATOMIC);
 	if (!skb) {
 		/* No FIN without memory: reset rather than hang. */
 		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
@@ -257,7 +271,7 @@ static void hsk_conn_send_fin(struct hsk_conn *c)
 	hsk_conn_set_state(c, c->state == HSK_ESTABLISHED ? HSK_FIN_WAIT1 :
 						       HSK_LAST_ACK);
 	hsk_conn_push(c, jiffies);
-	wake_up_interruptible_all(&c->wait);
+	hsk_conn_wake(c, wake_up_interruptible_all);
 }
 
 int hsk_conn_shutdown(struct hsk_conn *c, int how)
@@ -271,7 +285,7 @@ int hsk_conn_shutdown(struct hsk_conn *c, int how)
 	}
 	if (how != SHUT_WR) {
 		c->rd_shut = true;
-		wake_up_interruptible_all(&c->wait);
+		hsk_conn_wake(c, wake_up_interruptible_all);
 	}
 	if (how != SHUT_RD)
 		hsk_conn_send_fin(c);

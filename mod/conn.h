@@ -162,6 +162,19 @@ void hsk_conn_read_done(struct hsk_conn *c);
 /* conn.c internals shared with recv.c and send.c; c->lock held. */
 void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at);
 void hsk_conn_stop_timer(struct hsk_conn *c);
+void hsk_conn_idle_timer(struct hsk_conn *c);
+
+/*
+ * Wakes c->wait's readers, writers and pollers, skipping the queue's lock
+ * when there are none, as Linux's skwq_has_sleeper(): its full barrier
+ * pairs with the one in a waiter's prepare_to_wait(), so either the waiter
+ * is seen here or it sees what the caller changed before.
+ */
+#define hsk_conn_wake(c, wake, ...)					\
+	do {								\
+		if (wq_has_sleeper(&(c)->wait))				\
+			wake(&(c)->wait, ##__VA_ARGS__);		\
+	} while (0)
 void hsk_conn_done(struct hsk_conn *c);
 void hsk_conn_set_state(struct hsk_conn *c, u8 state);
 void hsk_conn_send_ack(struct hsk_conn *c);

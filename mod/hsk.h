@@ -124,6 +124,7 @@ void hsk_output_init(void);
 void hsk_reset_reply(const struct hsk_seg *seg, struct hsk_reply *r);
 struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 				  unsigned int optlen);
+struct sk_buff *hsk_alloc_segment(unsigned int dlen, gfp_t gfp);
 
 /*
  * The length hsk_write_options() will give @o, known before a byte is
@@ -149,7 +150,7 @@ static inline unsigned int hsk_options_len(const struct hsk_opts *o)
 unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o);
 void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,
-		   const struct sk_buff *data);
+		   struct sk_buff *data);
 void hsk_send_reset(const struct hsk_seg *seg);
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,

@@ -194,7 +194,10 @@ void hsk_acceptq_add(struct hsk_listener *l, struct hsk_conn *c)
 	lockdep_assert_held(&l->lock);
 	list_add_tail(&c->accept_node, &l->acceptq);
 	WRITE_ONCE(l->acceptq_len, l->acceptq_len + 1);
-	wake_up_interruptible_sync_poll(&l->wait, EPOLLIN | EPOLLRDNORM);
+	/* No lock when no acceptor waits: see hsk_conn_wake(). */
+	if (wq_has_sleeper(&l->wait))
+		wake_up_interruptible_sync_poll(&l->wait,
+						EPOLLIN | EPOLLRDNORM);
 }
 
 /* The oldest connection, with the queue's reference, or NULL. */

@@ -150,12 +150,16 @@ static __always_inline void hsk_push_headers(struct sk_buff *skb,
  */
 #define HSK_HEADROOM	(NET_SKB_PAD + HSK_IP_HLEN + HSK_TCP_MAX_HLEN)
 
-/* A new skb with @dlen bytes of room for payload behind HSK_HEADROOM. */
-static struct sk_buff *hsk_alloc_segment(unsigned int dlen)
+/*
+ * A new skb with @dlen bytes of room for payload behind HSK_HEADROOM: a
+ * reply, or a connection's queued data or FIN, which then goes out as a
+ * clone of itself (hsk_build_data()).
+ */
+struct sk_buff *hsk_alloc_segment(unsigned int dlen, gfp_t gfp)
 {
 	struct sk_buff *skb;
 
-	skb = alloc_skb(HSK_HEADROOM + dlen, GFP_ATOMIC);
+	skb = alloc_skb(HSK_HEADROOM + dlen, gfp);
 	if (skb)
 		skb_reserve(skb, HSK_HEADROOM);
 	return skb;
@@ -172,7 +176,7 @@ struct sk_buff *hsk_build_segment(const struct hsk_reply *r, const u8 *opts,
 
 	if (WARN_ON_ONCE(optlen & 3 || optlen > HSK_MAX_OPTLEN))
 		return NULL;
-	skb = hsk_alloc_segment(0);
+	skb = hsk_alloc_segment(0, GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	if (optlen)
@@ -195,10 +199,19 @@ static int hsk_reply_optlen(const struct hsk_opts *o)
 	return WARN_ON_ONCE(len > HSK_MAX_OPTLEN) ? -EINVAL : len;
 }
 
-/* A segment with the options of @o (may be NULL) and the bytes of @data. */
+/*
+ * A segment with the options of @o (may be NULL) and the bytes of @data, a
+ * connection's queued data or FIN. It goes out as a clone of @data, its
+ * headers pushed into the headroom that hsk_alloc_segment() left, as
+ * Linux's TCP sends clones of its queue: no allocation of a head, no copy.
+ * Not while an earlier transmission still holds the head (in the host's
+ * backlog, in the peer's receive queue), whose headers this one's would
+ * overwrite, nor for a queued skb without the room: then a copy, as
+ * Linux's pskb_copy of a segment still cloned.
+ */
 static struct sk_buff *hsk_build_data(const struct hsk_reply *r,
 				      const struct hsk_opts *o,
-				      const struct sk_buff *data)
+				      struct sk_buff *data)
 {
 	int optlen = hsk_reply_optlen(o);
 	unsigned int dlen = data ? data->len : 0;
@@ -206,7 +219,17 @@ static struct sk_buff *hsk_build_data(const struct hsk_reply *r,
 
 	if (optlen < 0)
 		return NULL;
-	skb = hsk_alloc_segment(dlen);
+	if (data && !skb_cloned(data) && !skb_is_nonlinear(data) &&
+	    skb_headroom(data) >= HSK_IP_HLEN + HSK_TCP_HLEN + optlen) {
+		skb = skb_clone(data, GFP_ATOMIC);
+		if (skb) {
+			/* The stack's own cb, not the queue's. */
+			memset(skb->cb, 0, sizeof(skb->cb));
+			hsk_push_headers(skb, r, o, optlen);
+			return skb;
+		}
+	}
+	skb = hsk_alloc_segment(dlen, GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	if (dlen && skb_copy_bits(data, 0, skb_put(skb, dlen), dlen)) {
@@ -279,7 +302,7 @@ static struct sk_buff *hsk_make_reply(const struct hsk_reply *r,
 		return NULL;
 	skb = hsk_reuse_skb(seg, HSK_IP_HLEN + HSK_TCP_HLEN + optlen);
 	if (!skb)
-		skb = hsk_alloc_segment(0);
+		skb = hsk_alloc_segment(0, GFP_ATOMIC);
 	if (skb)
 		hsk_push_headers(skb, r, o, optlen);
 	return skb;
@@ -447,7 +470,7 @@ void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 /* A segment of connection @t carrying the bytes of @data. */
 void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,
-		   const struct sk_buff *data)
+		   struct sk_buff *data)
 {
 	struct hsk_reply r;
 	struct sk_buff *skb;

@@ -177,7 +177,7 @@ static void hsk_conn_fin(struct hsk_conn *c)
 		hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, jiffies + tw);
 		break;
 	}
-	wake_up_interruptible_all(&c->wait);
+	hsk_conn_wake(c, wake_up_interruptible_all);
 }
 
 /* Takes @len payload bytes of @skb from @off into the receive queue. */
@@ -332,7 +332,8 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		goto ack;
 	}
 	if (len && hsk_conn_queue(c, skb, off, len))
-		wake_up_interruptible_sync_poll(&c->wait, EPOLLIN | EPOLLRDNORM);
+		hsk_conn_wake(c, wake_up_interruptible_sync_poll,
+			      EPOLLIN | EPOLLRDNORM);
 	if (fin && c->rcv_nxt == seq + len)
 		hsk_conn_fin(c);
 	if (!skb_queue_empty(&c->oooq))

@@ -114,7 +114,7 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 				break;
 			}
 			/* Nothing in flight: cut the segment to the window. */
-			rest = alloc_skb(skb->len - room, GFP_ATOMIC);
+			rest = hsk_alloc_segment(skb->len - room, GFP_ATOMIC);
 			if (!rest)
 				break;
 			skb_copy_bits(skb, room, skb_put(rest, skb->len - room),
@@ -445,7 +445,7 @@ static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 	switch (c->state) {
 	case HSK_FIN_WAIT1:
 		hsk_conn_set_state(c, HSK_FIN_WAIT2);
-		hsk_conn_stop_timer(c);
+		hsk_conn_idle_timer(c);
 		/* Only an orphan is timed out of FIN_WAIT_2, as Linux. */
 		if (c->orphan)
 			hsk_conn_set_timer(c, HSK_TIMER_FIN_WAIT2, now + tw);
@@ -511,11 +511,11 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		}
 		c->dupacks = 0;
 		if (c->snd_una == c->snd_nxt)
-			hsk_conn_stop_timer(c);
+			hsk_conn_idle_timer(c);
 		else
 			hsk_conn_arm_rto(c, now);
 		if (hsk_conn_sndbuf_room(c))
-			wake_up_interruptible(&c->wait);
+			hsk_conn_wake(c, wake_up_interruptible);
 	} else if (ack == c->snd_una && !seg->len && wnd == c->snd_wnd &&
 		   c->snd_una != c->snd_nxt && !(seg->flags & HSK_TH_FIN)) {
 		/* RFC 5681 3.2: three duplicates mean a lost segment. */
@@ -700,7 +700,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			continue;
 		}
 		n = min3((size_t)room, (size_t)payload, iov_iter_count(from));
-		skb = alloc_skb(payload, GFP_KERNEL);
+		skb = hsk_alloc_segment(payload, GFP_KERNEL);
 		if (!skb) {
 			ret = -ENOMEM;
 			break;
