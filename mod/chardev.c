@@ -151,13 +151,29 @@ static long hsk_chr_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/*
+ * As Linux's sock_poll_wait(): the barrier after queueing pairs with the
+ * one in wq_has_sleeper() on the waking side (hsk_conn_wake(),
+ * hsk_acceptq_add()), so that either the waker sees this poller queued or
+ * the poller reads the state the waker changed.
+ */
+static void hsk_poll_wait(struct file *file, wait_queue_head_t *wq,
+			  poll_table *wait)
+{
+	if (!poll_does_not_wait(wait)) {
+		poll_wait(file, wq, wait);
+		/* Pairs with wq_has_sleeper() in the waker. */
+		smp_mb();
+	}
+}
+
 static __poll_t hsk_chr_poll(struct file *file, poll_table *wait)
 {
 	struct hsk_listener *l = READ_ONCE(file->private_data);
 
 	if (!l)
 		return EPOLLERR;
-	poll_wait(file, &l->wait, wait);
+	hsk_poll_wait(file, &l->wait, wait);
 	return READ_ONCE(l->acceptq_len) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -274,7 +290,7 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 	bool rcv_shut;
 	u8 state;
 
-	poll_wait(file, &c->wait, wait);
+	hsk_poll_wait(file, &c->wait, wait);
 	state = READ_ONCE(c->state);
 	if (hsk_conn_readable(c))
 		mask |= EPOLLIN | EPOLLRDNORM;
