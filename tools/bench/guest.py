@@ -8,6 +8,7 @@ hsk beside Linux's own listener, in one boot, doing the same work:
           (parse and drop), hsk with cookies and with state, Linux with
           cookies and with state; 1 and 2 CPUs for the cookie modes
   conn    connections per second of real clients (tools/bench/connect)
+          at 1 to 16 client threads, until the server has accepted them all
   memory  bytes per half-open entry at 1k, 100k and 1M entries
   flat    ns per SYN and per third ACK with 1k and with 1M entries
 
@@ -366,8 +367,48 @@ def context_switches():
     return 0
 
 
+def accept_queue(side, server):
+    """The length of @server's accept queue at port 80."""
+    if side == "hsk":
+        for line in read("/proc/net/hsk/listeners").splitlines()[1:]:
+            f = line.split()
+            if f[0].endswith(":80"):
+                return int(f[1])
+        check(False, "hsk: no listener at port 80")
+    # The server's own view of its namespace; listeners come first, and
+    # a listener's rx_queue is its accept queue (sk_ack_backlog).
+    with open("/proc/%d/net/tcp" % server.pid) as f:
+        f.readline()
+        for line in f:
+            fl = line.split()
+            if fl[3] == "0A" and fl[1].endswith(":0050"):
+                return int(fl[4].split(":")[1], 16)
+    check(False, "linux: no listener at port 80")
+    return 0
+
+
+def drain(side, server, limit=60.0):
+    """
+    Waits until @server has accepted every connection the client made;
+    returns the queue it found and the seconds it took. With more client
+    threads than the server keeps up with, connections wait in the accept
+    queue when the client stops: the server's work on them belongs to the
+    run, so the rate counts the time it takes.
+    """
+    t0 = time.monotonic()
+    queued = n = accept_queue(side, server)
+    while n > 0 and time.monotonic() - t0 < limit:
+        time.sleep(0.002)
+        n = accept_queue(side, server)
+    check(n == 0, "%s: %d connections still queued after %.0f s" % (side, n, limit))
+    return queued, time.monotonic() - t0
+
+
 def conn_rate(rounds, secs, threads):
-    """Section 5: real clients against hsk-server and a Linux listener."""
+    """
+    Section 5: real clients against hsk-server and a Linux listener, at
+    each client thread count in @threads (each side's capacity is its best).
+    """
     hsk_knob("synack_retries", 5)
     hsk_knob("syncookies", 1)
     sysctl("net.ipv4.tcp_synack_retries", 5)
@@ -380,34 +421,39 @@ def conn_rate(rounds, secs, threads):
        % NS_DST)
     sh("ip -n bench link set lo up")
     sh("ip netns exec bench sysctl -qw net.core.somaxconn=%d" % BIG_BACKLOG)
-    hl = hsk_listener(accept=True)
-    ll = linux_listener(NS_DST, accept=True, ns="bench")
+    servers = {"hsk": hsk_listener(accept=True),
+               "linux": linux_listener(NS_DST, accept=True, ns="bench")}
     client = REPO + "/build/bin/bench-connect"
-    runs = {}
+    runs = {"hsk": [], "linux": []}
     for rnd in range(rounds):
-        for side, dst in (("hsk", HSK_DST), ("linux", NS_DST)):
-            before = counters(side)
-            ctxt0 = context_switches()
-            out = subprocess.run([client, "-a", dst, "-n", str(threads),
-                                  "-t", str(secs)], check=True,
-                                 capture_output=True, text=True).stdout
-            m = re.match(r"connections (\d+) failed (\d+) seconds ([\d.]+) rate ([\d.]+)", out)
-            check(m is not None, "client said %r" % out)
-            ok, failed = int(m.group(1)), int(m.group(2))
-            res = {"conns": ok, "failed": failed, "secs": float(m.group(3)),
-                   "conn_per_s": float(m.group(4)),
-                   "ctxt_per_conn": (context_switches() - ctxt0) / max(ok, 1)}
-            if side == "hsk":
-                opened = delta(hsk_stats(), before, "PassiveOpens")
-                check(failed == 0 and opened >= ok,
-                      "hsk: %d connects, %d failed, %d PassiveOpens" % (ok, failed, opened))
-            else:
-                check(failed == 0 and ok > 0, "linux: %d connects, %d failed" % (ok, failed))
-            runs.setdefault(side, []).append(res)
-            log("conn %-6s %8.0f conn/s" % (side, res["conn_per_s"]))
-        time.sleep(1)   # the last closes settle
-    stop(hl)
-    stop(ll)
+        for n_threads in threads:
+            for side, dst in (("hsk", HSK_DST), ("linux", NS_DST)):
+                before = counters(side)
+                ctxt0 = context_switches()
+                out = subprocess.run([client, "-a", dst, "-n", str(n_threads),
+                                      "-t", str(secs)], check=True,
+                                     capture_output=True, text=True).stdout
+                queued, drained = drain(side, servers[side])
+                m = re.match(r"connections (\d+) failed (\d+) seconds ([\d.]+) rate ([\d.]+)", out)
+                check(m is not None, "client said %r" % out)
+                ok, failed = int(m.group(1)), int(m.group(2))
+                res = {"threads": n_threads, "conns": ok, "failed": failed,
+                       "secs": float(m.group(3)), "client_conn_per_s": float(m.group(4)),
+                       "queued_at_end": queued, "drain_secs": drained,
+                       "conn_per_s": ok / (float(m.group(3)) + drained),
+                       "ctxt_per_conn": (context_switches() - ctxt0) / max(ok, 1)}
+                if side == "hsk":
+                    opened = delta(hsk_stats(), before, "PassiveOpens")
+                    check(failed == 0 and opened >= ok,
+                          "hsk: %d connects, %d failed, %d PassiveOpens" % (ok, failed, opened))
+                else:
+                    check(failed == 0 and ok > 0, "linux: %d connects, %d failed" % (ok, failed))
+                runs[side].append(res)
+                log("conn %-6s %2d threads %8.0f conn/s (%d queued, %.2f s to drain)" %
+                    (side, n_threads, res["conn_per_s"], queued, drained))
+            time.sleep(1)   # the last closes settle
+    stop(servers["hsk"])
+    stop(servers["linux"])
     return runs
 
 
@@ -570,7 +616,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--syns", type=int, default=200000, help="SYNs per run")
     ap.add_argument("--conn-secs", type=float, default=3)
-    ap.add_argument("--conn-threads", type=int, default=4)
+    ap.add_argument("--conn-threads", default="1,2,4,8,16",
+                    help="client thread counts, comma-separated")
     ap.add_argument("--flat-n", type=int, default=2000)
     ap.add_argument("--big", type=int, default=1000000, help="the large table")
     ap.add_argument("--only", default="syn,conn,flat")
@@ -594,7 +641,8 @@ def main():
     if "syn" in only:
         section("syn", syn_cost, args.rounds, args.syns, os.cpu_count() > 1)
     if "conn" in only:
-        section("conn", conn_rate, args.rounds, args.conn_secs, args.conn_threads)
+        section("conn", conn_rate, args.rounds, args.conn_secs,
+                [int(n) for n in args.conn_threads.split(",")])
     if "flat" in only:
         # Linux stops at 100k: filling a million request socks in a TCG
         # guest takes minutes of SYN-ACK retransmissions.
