@@ -1515,6 +1515,82 @@ static void hsk_conn_xmit_clones(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.len, 0U);
 }
 
+/* The timer expires now, as the timer wheel would: detached, then run. */
+static bool t_expire(struct hsk_conn *c)
+{
+	if (!del_timer(&c->timer))
+		return false;
+	local_bh_disable();	/* a timer runs in softirq context */
+	hsk_conn_timer_fn(&c->timer);
+	local_bh_enable();
+	return true;
+}
+
+/*
+ * An ACK that empties the flight leaves the retransmission timer pending
+ * (hsk_conn_idle_timer): its expiry then sends nothing and drops the
+ * timer's reference. A send while it is still pending re-arms it without
+ * a second reference; one after it fired takes a new one.
+ */
+static void hsk_conn_idle_timer_fires(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	unsigned long j0;
+	unsigned int ref;
+
+	t_est_std(test, &p, 9137);
+	c = p.c;
+	ref = refcount_read(&c->ref);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 100), 100L);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c->timer));
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref + 1);
+
+	p.s.ack = p.iss + 101;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c->timer));
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref + 1);
+
+	/* Sending again while it is pending: one mod_timer, no new ref. */
+	j0 = jiffies;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 200), 200L);
+	t_expect_data(test, &p, p.iss + 101, 200);
+	t_expect_timer(test, c, HSK_TIMER_RTO, j0, c->rto);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref + 1);
+
+	/* All acknowledged; the idle expiry sends and counts nothing. */
+	p.s.ack = p.iss + 301;
+	t_ack(test, &p);
+	hsk_t_snap(&m);
+	KUNIT_ASSERT_TRUE(test, t_expire(c));
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OutSegs), 0L);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c->timer));
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref);
+
+	/* After it fired, a send arms it afresh, with its reference. */
+	j0 = jiffies;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 300), 300L);
+	t_expect_data(test, &p, p.iss + 301, 300);
+	t_expect_timer(test, c, HSK_TIMER_RTO, j0, c->rto);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c->timer));
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref + 1);
+
+	/* A live RTO expiring retransmits, as before. */
+	hsk_t_snap(&m);
+	KUNIT_ASSERT_TRUE(test, t_expire(c));
+	t_expect_data(test, &p, p.iss + 301, 300);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c->timer));
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref + 1);
+}
+
 /* --- fast retransmit (RFC 5681 3.2, RFC 6582) -------------------------- */
 
 static void hsk_conn_fast_retransmit(struct kunit *test)
@@ -2272,6 +2348,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_rtt_arith),
 	KUNIT_CASE(hsk_conn_rto_backoff),
 	KUNIT_CASE(hsk_conn_xmit_clones),
+	KUNIT_CASE(hsk_conn_idle_timer_fires),
 	KUNIT_CASE(hsk_conn_fast_retransmit),
 	KUNIT_CASE(hsk_conn_dupack_is_snd_una),
 	KUNIT_CASE(hsk_conn_out_of_order),
