@@ -1680,6 +1680,82 @@ def test_poll_masks():
             ls_.close()
 
 
+def test_poll_wakeups_not_lost():
+    # A poller that sleeps just as data or a connection arrives must be
+    # woken: the wakeup skips an empty wait queue (wq_has_sleeper), so
+    # poll queues itself and then a full barrier (hsk_poll_wait) before it
+    # reads the state. Each round trip here puts the server into poll while
+    # the client's next byte is on its way from the other vCPU; a lost
+    # wakeup is a poll that times out with the byte (or the connection)
+    # already there. Without the barrier the race is too narrow to show in
+    # 2000 rounds under TCG (tried); a poll that does not queue itself
+    # fails at round 0.
+    rounds = 2000
+    with hskdev.Listener(8150) as ls:
+        s, fd = conn_linux(ls, 8150)
+        s.settimeout(10)
+        errs = []
+
+        def client():
+            try:
+                for i in range(rounds):
+                    s.sendall(bytes([i & 0xFF]))
+                    got = s.recv(1)
+                    if got != bytes([(i * 7) & 0xFF]):
+                        errs.append("round %d: echo %r" % (i, got))
+                        return
+            except OSError as e:
+                errs.append("client: %s" % e)
+        th = threading.Thread(target=client, daemon=True)
+        th.start()
+        try:
+            p = select.poll()
+            p.register(fd, select.POLLIN)
+            for i in range(rounds):
+                # poll scans once more when its time is up: a lost wakeup
+                # shows as a poll that took its whole timeout and then
+                # found the byte, which the client sent within milliseconds.
+                t0 = time.monotonic()
+                ev = p.poll(5000)
+                slept = time.monotonic() - t0
+                assert slept < 4.9 or not ev, \
+                    "round %d: poll slept %.1f s through readable data" % (i, slept)
+                assert ev, "round %d: no byte from the client in 5 s (%s)" % (i, errs)
+                b = os.read(fd, 1)
+                assert b == bytes([i & 0xFF]), "round %d: read %r" % (i, b)
+                assert os.write(fd, bytes([(i * 7) & 0xFF])) == 1
+            th.join(10)
+            assert not errs, errs
+        finally:
+            os.close(fd)
+            s.close()
+
+        # The accept queue: one connection at a time while the server waits.
+        conns, cerrs = 200, []
+
+        def connector():
+            try:
+                for _ in range(conns):
+                    c = socket.create_connection((PEER, 8150), timeout=10)
+                    c.recv(1)   # the server's close: then the next one
+                    c.close()
+            except OSError as e:
+                cerrs.append("connect: %s" % e)
+        th = threading.Thread(target=connector, daemon=True)
+        th.start()
+        for i in range(conns):
+            t0 = time.monotonic()
+            ready = ls.readable(5)
+            slept = time.monotonic() - t0
+            assert slept < 4.9 or not ready, \
+                "connection %d: select slept %.1f s through a queued connection" % (i, slept)
+            assert ready, "connection %d: nothing to accept in 5 s (%s)" % (i, cerrs)
+            cfd, _, _ = ls.accept(hskdev.ACCEPT_CLOEXEC | hskdev.ACCEPT_DONTWAIT)
+            os.close(cfd)
+        th.join(10)
+        assert not cerrs, cerrs
+
+
 def test_own_shutdowns_match_linux():
     # SHUT_RD in ESTABLISHED: data already queued is still read, then end of
     # stream, and data arriving later is read too. Then SHUT_WR: poll says
