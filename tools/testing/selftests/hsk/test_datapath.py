@@ -1680,6 +1680,18 @@ def test_poll_masks():
             ls_.close()
 
 
+def woken(wait, what, errs):
+    """@wait (a poll or select of 5 s) must return ready, and not only at
+    its end: both scan once more when the time is up, so a lost wakeup is
+    a wait that took the whole 5 s and then found what the peer had sent
+    within milliseconds."""
+    t0 = time.monotonic()
+    ready = wait()
+    slept = time.monotonic() - t0
+    assert slept < 4.9 or not ready, "%s slept %.1f s through a ready fd" % (what, slept)
+    assert ready, "%s: nothing from the peer in 5 s (%s)" % (what, errs)
+
+
 def test_poll_wakeups_not_lost():
     # A poller that sleeps just as data or a connection arrives must be
     # woken: the wakeup skips an empty wait queue (wq_has_sleeper), so
@@ -1712,15 +1724,7 @@ def test_poll_wakeups_not_lost():
             p = select.poll()
             p.register(fd, select.POLLIN)
             for i in range(rounds):
-                # poll scans once more when its time is up: a lost wakeup
-                # shows as a poll that took its whole timeout and then
-                # found the byte, which the client sent within milliseconds.
-                t0 = time.monotonic()
-                ev = p.poll(5000)
-                slept = time.monotonic() - t0
-                assert slept < 4.9 or not ev, \
-                    "round %d: poll slept %.1f s through readable data" % (i, slept)
-                assert ev, "round %d: no byte from the client in 5 s (%s)" % (i, errs)
+                woken(lambda: p.poll(5000), "round %d: poll" % i, errs)
                 b = os.read(fd, 1)
                 assert b == bytes([i & 0xFF]), "round %d: read %r" % (i, b)
                 assert os.write(fd, bytes([(i * 7) & 0xFF])) == 1
@@ -1744,12 +1748,7 @@ def test_poll_wakeups_not_lost():
         th = threading.Thread(target=connector, daemon=True)
         th.start()
         for i in range(conns):
-            t0 = time.monotonic()
-            ready = ls.readable(5)
-            slept = time.monotonic() - t0
-            assert slept < 4.9 or not ready, \
-                "connection %d: select slept %.1f s through a queued connection" % (i, slept)
-            assert ready, "connection %d: nothing to accept in 5 s (%s)" % (i, cerrs)
+            woken(lambda: ls.readable(5), "connection %d: select" % i, cerrs)
             cfd, _, _ = ls.accept(hskdev.ACCEPT_CLOEXEC | hskdev.ACCEPT_DONTWAIT)
             os.close(cfd)
         th.join(10)
