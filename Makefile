@@ -19,12 +19,16 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_HSK=m modules
 
 # One copy of the sources per kernel, so builds for 6.1 and 6.12 do not
-# trample each other's objects.
+# trample each other's objects. The copy keeps kbuild's outputs (--delete
+# spares what is excluded), and every build is W=1, make check's: a build
+# with nothing changed is then kbuild's up-to-date check, seconds, not a
+# rebuild. C=1 (sparse) checks what is recompiled and changes no flags.
 ko:
 	@mkdir -p build/$(KVER)/src
-	@rsync -rlc --delete $(SRCS) build/$(KVER)/src/
+	@rsync -rlc --delete --exclude='*.o' --exclude='.*.cmd' \
+		$(SRCS) build/$(KVER)/src/
 	$(MAKE) -s -C /lib/modules/$(KVER)/build M=$(CURDIR)/build/$(KVER)/src \
-		CONFIG_HSK=m $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
+		CONFIG_HSK=m W=$(or $(W),1) $(if $(C),C=$(C)) modules
 	@cp build/$(KVER)/src/hsk.ko build/$(KVER)/hsk.ko
 
 # User-space tools, built with the host's compiler into build/bin.
