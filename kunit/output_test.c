@@ -236,6 +236,38 @@ static void hsk_sack_option_bytes(struct kunit *test)
 	t_opts_bytes(test, &o, one, sizeof(one));
 }
 
+/*
+ * hsk_write_options()'s word-at-a-time sets write what the walk writes:
+ * every combination of options, with and without a SACK block, with
+ * values whose bytes all differ.
+ */
+static void hsk_option_fast_paths(struct kunit *test)
+{
+	static const u8 block[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct hsk_opts o = {
+		.mss = 0x1234, .wscale = 9, .tsval = 0x89abcdef,
+		.tsecr = 0x76543210, .sack = block,
+	};
+	u8 fast[HSK_MAX_OPTLEN + 8], walk[HSK_MAX_OPTLEN + 8];
+	unsigned int has, nr, nf, nw;
+
+	for (has = 0; has <= HSK_HAS_LINUX_SYN; has++) {
+		for (nr = 0; nr <= 1; nr++) {
+			o.has = has;
+			o.nr_sack = nr;
+			memset(fast, 0xee, sizeof(fast));
+			memset(walk, 0xee, sizeof(walk));
+			nf = hsk_write_options(fast, &o);
+			nw = hsk_write_options_walk(walk, &o);
+			KUNIT_EXPECT_EQ_MSG(test, nf, nw, "has %x sack %u", has, nr);
+			KUNIT_EXPECT_EQ(test, nf, hsk_options_len(&o));
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(fast, walk, sizeof(fast)), 0,
+					    "has %x sack %u: %*ph", has, nr,
+					    nf, fast);
+		}
+	}
+}
+
 static void hsk_send_reset_counts(struct kunit *test)
 {
 	unsigned long rsts = hsk_stat_read(HSK_MIB_OutRsts);
@@ -452,6 +484,7 @@ static struct kunit_case hsk_output_cases[] = {
 	KUNIT_CASE(hsk_send_reset_counts),
 	KUNIT_CASE(hsk_synack_option_bytes),
 	KUNIT_CASE(hsk_sack_option_bytes),
+	KUNIT_CASE(hsk_option_fast_paths),
 	KUNIT_CASE(hsk_reply_in_place_synack),
 	KUNIT_CASE(hsk_reply_in_place_rst),
 	KUNIT_CASE(hsk_reply_in_place_clone_shared),

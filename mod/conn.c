@@ -26,8 +26,16 @@
 struct rhashtable hsk_conns;
 static struct kmem_cache *hsk_conn_cache;
 
+static int hsk_conn_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct hsk_conn *c = obj;
+
+	return hsk_tuple_cmp(arg->key, &c->key);
+}
+
 static const struct rhashtable_params hsk_conn_params = {
 	.key_len = sizeof(struct hsk_tuple),
+	.obj_cmpfn = hsk_conn_cmp,
 	.key_offset = offsetof(struct hsk_conn, key),
 	.head_offset = offsetof(struct hsk_conn, node),
 	.automatic_shrinking = true,

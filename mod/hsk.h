@@ -34,6 +34,9 @@ enum {
 	HSK_HAS_WSCALE = BIT(1),
 	HSK_HAS_SACK_PERM = BIT(2),
 	HSK_HAS_TS = BIT(3),
+	/* What a Linux client's SYN carries (HSK_OPTLEN_LINUX_SYN). */
+	HSK_HAS_LINUX_SYN = HSK_HAS_MSS | HSK_HAS_WSCALE | HSK_HAS_SACK_PERM |
+			    HSK_HAS_TS,
 };
 
 /*
@@ -158,7 +161,13 @@ void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
 		     u32 hash);
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o);
-u16 hsk_local_mss(void);
+
+/* What we can take per segment: hsk0's MTU less IPv4 and TCP headers. */
+static inline u16 hsk_local_mss(void)
+{
+	return READ_ONCE(hsk_dev->mtu) - HSK_IP_TCP_HLEN;
+}
+
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
 extern struct sk_buff_head *hsk_test_capture;
 #endif

@@ -36,8 +36,21 @@ struct rhashtable hsk_listeners;
 static DECLARE_BITMAP(hsk_bound_ports, 1 << 16);
 static DEFINE_MUTEX(hsk_listeners_mutex);
 
+/* As hsk_tuple_cmp(): rhashtable's memcmp() is a call per entry walked. */
+static int hsk_listener_cmp(struct rhashtable_compare_arg *arg,
+			    const void *obj)
+{
+	const struct hsk_lkey *k = arg->key;
+	const struct hsk_listener *l = obj;
+
+	return ((__force u32)k->addr ^ (__force u32)l->key.addr) |
+	       ((__force u16)k->port ^ (__force u16)l->key.port) |
+	       (k->zero ^ l->key.zero);
+}
+
 static const struct rhashtable_params hsk_listener_params = {
 	.key_len = sizeof(struct hsk_lkey),
+	.obj_cmpfn = hsk_listener_cmp,
 	.key_offset = offsetof(struct hsk_listener, key),
 	.head_offset = offsetof(struct hsk_listener, node),
 	.automatic_shrinking = true,

@@ -34,8 +34,16 @@ static siphash_key_t hsk_isn_key;
 /* Jiffies of the last insert that left hsk_reqs above 30 % load. */
 static unsigned long hsk_reqs_busy;
 
+static int hsk_req_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct hsk_req *req = obj;
+
+	return hsk_tuple_cmp(arg->key, &req->key);
+}
+
 static const struct rhashtable_params hsk_req_params = {
 	.key_len = sizeof(struct hsk_tuple),
+	.obj_cmpfn = hsk_req_cmp,
 	.key_offset = offsetof(struct hsk_req, key),
 	.head_offset = offsetof(struct hsk_req, node),
 	.automatic_shrinking = true,
@@ -89,9 +97,11 @@ static void hsk_reqs_inserted(unsigned long now)
 	const struct bucket_table *tbl;
 
 	hsk_table_grow_late(&hsk_reqs);
+	/* Stamped once a jiffy at most: the load test only then. */
+	if (READ_ONCE(hsk_reqs_busy) == now)
+		return;
 	tbl = rht_dereference_rcu(hsk_reqs.tbl, &hsk_reqs);
-	if (!rht_shrink_below_30(&hsk_reqs, tbl) &&
-	    READ_ONCE(hsk_reqs_busy) != now)
+	if (!rht_shrink_below_30(&hsk_reqs, tbl))
 		WRITE_ONCE(hsk_reqs_busy, now);
 }
 
@@ -159,9 +169,12 @@ static u32 hsk_isn(const struct hsk_tuple *t, u64 ns, u32 *flow_hash)
  * @syn: the SYN being answered, whose skb the SYN-ACK may take, or NULL.
  * @tsval: the TSval to send, hsk_ts_now() or of the caller's clock read.
  * @hash: the SYN-ACK's flow hash, from hsk_isn(), or 0.
+ * Inline: a call of its own cost every new entry's SYN-ACK some 15
+ * instructions of frame and stack canary.
  */
-static void hsk_req_send_synack(const struct hsk_req *req,
-				const struct hsk_seg *syn, u32 tsval, u32 hash)
+static __always_inline void
+hsk_req_send_synack(const struct hsk_req *req, const struct hsk_seg *syn,
+		    u32 tsval, u32 hash)
 {
 	struct hsk_opts o = {
 		.mss = hsk_local_mss(),
@@ -213,16 +226,26 @@ static struct hsk_req *hsk_tq_pop(struct hsk_tq *q)
 	return req;
 }
 
-/* Queues @req, off every queue, to fire at now + its current timeout. */
+/*
+ * Queues a new @req, on no queue and not yet fired, to fire at now + the
+ * first timeout (the timer's run requeues the others itself).
+ */
 static void hsk_req_arm(struct hsk_listener *l, struct hsk_req *req,
 			unsigned long now)
 {
-	unsigned long expires = now + hsk_synq_timeout(req->num_timeout);
+	unsigned long expires = now + hsk_synq_timeout(0);
 
 	lockdep_assert_held(&l->lock);
 	req->expires = (u32)expires;
-	hsk_tq_push(&l->tq[hsk_tq_level(req->num_timeout)], req);
-	timer_reduce(&l->timer, expires);
+	hsk_tq_push(&l->tq[0], req);
+	/*
+	 * timer_reduce()'s own first test, inline: nearly every new entry
+	 * is due after the timer's next firing, and the call took a
+	 * stateful SYN 47 instructions to find that out.
+	 */
+	if (!timer_pending(&l->timer) ||
+	    time_before(expires, READ_ONCE(l->timer.expires)))
+		timer_reduce(&l->timer, expires);
 }
 
 /*
