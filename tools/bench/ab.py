@@ -97,8 +97,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for p in list(g.procs):
-            p.kill()
+    g.run(main)

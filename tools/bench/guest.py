@@ -157,6 +157,15 @@ def stop(p):
     procs.remove(p)
 
 
+def run(entry):
+    """Runs @entry, then kills the servers it left, even if it failed."""
+    try:
+        entry()
+    finally:
+        for p in list(procs):
+            p.kill()
+
+
 def hsk_listener(accept=False, port=80):
     argv = [REPO + "/build/bin/hsk-server", "-p", str(port), "-b", str(HSK_MAX - 1),
             "--quiet"]
@@ -660,8 +669,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for p in list(procs):
-            p.kill()
+    run(main)
