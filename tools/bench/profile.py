@@ -43,7 +43,9 @@ def main():
     g.sysctl("net.ipv4.tcp_synack_retries", 0)
     hl = g.hsk_listener()
     ll = g.linux_listener()
-    g.sh("cat /proc/kallsyms > %s/build/profile/kallsyms" % g.REPO)
+    # Beside the counts, where profile-report reads it.
+    g.sh("cat /proc/kallsyms > %s/kallsyms" %
+         os.path.join(g.REPO, os.path.dirname(args.out)))
 
     modes = {
         "hsk_floor": ("hsk", "bad", None),
