@@ -1484,7 +1484,6 @@ static void hsk_synq_no_pruning_at_half(struct kunit *test)
 
 /* --- listener close ---------------------------------------------------- */
 
-/* Close resets and frees half-open entries and unaccepted connections. */
 /*
  * More entries than one round of the flush takes, on two timer queues,
  * three of them dead on their queue: every live one gets its RST, once.

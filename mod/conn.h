@@ -177,7 +177,13 @@ void hsk_conn_idle_timer(struct hsk_conn *c);
 	} while (0)
 void hsk_conn_done(struct hsk_conn *c);
 void hsk_conn_set_state(struct hsk_conn *c, u8 state);
-void hsk_conn_send_ack(struct hsk_conn *c);
+void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq);
+
+static inline void hsk_conn_send_ack(struct hsk_conn *c)
+{
+	hsk_conn_send_ack_at(c, c->snd_nxt);
+}
+
 void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 			  enum hsk_mib mib, unsigned long now);
 void hsk_conn_challenge_ack(struct hsk_conn *c, unsigned long now);

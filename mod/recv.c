@@ -123,7 +123,11 @@ void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
 	o->sack = buf;
 }
 
-void hsk_conn_send_ack(struct hsk_conn *c)
+/*
+ * A bare ACK at sequence @seq: snd_nxt for an ACK, snd_una - 1 for a
+ * window probe (RFC 1122 4.2.2.17). Timestamps and SACK as agreed.
+ */
+void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq)
 {
 	u8 sack[HSK_MAX_SACK * HSK_OPTLEN_SACK_BLOCK];
 	unsigned int room = HSK_MAX_OPTLEN;
@@ -136,7 +140,7 @@ void hsk_conn_send_ack(struct hsk_conn *c)
 		room -= HSK_TS_OPTLEN;
 	}
 	hsk_conn_sack_opts(c, &o, sack, room);
-	hsk_send_ack(&c->key, c->snd_nxt, c->rcv_nxt, hsk_conn_window(c), &o);
+	hsk_send_ack(&c->key, seq, c->rcv_nxt, hsk_conn_window(c), &o);
 }
 
 /* RFC 793 p. 69: does the segment overlap the receive window? */

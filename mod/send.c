@@ -554,24 +554,6 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	return true;
 }
 
-/* An old sequence number the peer must answer (RFC 1122 4.2.2.17). */
-static void hsk_conn_send_probe(struct hsk_conn *c)
-{
-	u8 sack[HSK_MAX_SACK * HSK_OPTLEN_SACK_BLOCK];
-	unsigned int room = HSK_MAX_OPTLEN;
-	struct hsk_opts o = { };
-
-	if (c->opts & HSK_OPTI_TS) {
-		o.has = HSK_HAS_TS;
-		o.tsval = hsk_ts_now();
-		o.tsecr = c->ts_recent;
-		room -= HSK_TS_OPTLEN;
-	}
-	hsk_conn_sack_opts(c, &o, sack, room);
-	hsk_send_ack(&c->key, c->snd_una - 1, c->rcv_nxt, hsk_conn_window(c),
-		     &o);
-}
-
 /* Gives up: the error reaches the reader and the writer. */
 static void hsk_conn_timeout(struct hsk_conn *c)
 {
@@ -628,7 +610,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 			return;
 		}
 		/* A probe the peer must answer with its window. */
-		hsk_conn_send_probe(c);
+		hsk_conn_send_ack_at(c, c->snd_una - 1);
 		hsk_inc(HSK_MIB_TCPWinProbe);
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
 		hsk_conn_set_timer(c, HSK_TIMER_PERSIST, now + c->rto);
