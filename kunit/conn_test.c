@@ -932,6 +932,34 @@ static void hsk_conn_segment_size(struct kunit *test)
 	hsk_t_expect_none(test);
 }
 
+/*
+ * A peer's MSS below Linux's tcp_min_snd_mss (48) is raised to it: with
+ * timestamps an MSS of 12 or less left no payload (a write that never
+ * ended) or wrapped it to 4 GiB (a segment past its skb's end).
+ */
+static void hsk_conn_min_snd_mss(struct kunit *test)
+{
+	static const u16 tiny[] = { 1, 11, 12, 13, 47 };
+	struct t_peer p;
+	unsigned int i;
+	u32 seq;
+
+	for (i = 0; i < ARRAY_SIZE(tiny); i++) {
+		t_est(test, &p, 9160 + i, 7, true, tiny[i]);
+		KUNIT_EXPECT_EQ(test, (int)p.c->mss, HSK_MIN_SND_MSS);
+		KUNIT_ASSERT_EQ(test, t_write(test, p.c, 100), 100L);
+		seq = p.iss + 1;
+		t_expect_data(test, &p, seq, 36);
+		t_expect_data(test, &p, seq + 36, 36);
+		t_expect_data(test, &p, seq + 72, 28);
+		hsk_t_expect_none(test);
+	}
+	t_est(test, &p, 9165, 7, true, 48);
+	KUNIT_EXPECT_EQ(test, (int)p.c->mss, 48);
+	t_est(test, &p, 9166, 7, true, 49);
+	KUNIT_EXPECT_EQ(test, (int)p.c->mss, 49);
+}
+
 /* --- acceptability (RFC 793 3.9 p. 69) --------------------------------- */
 
 static void hsk_conn_seq_acceptability(struct kunit *test)
@@ -2334,6 +2362,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_persist_answered),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
+	KUNIT_CASE(hsk_conn_min_snd_mss),
 	KUNIT_CASE(hsk_conn_seq_acceptability),
 	KUNIT_CASE(hsk_conn_seq_zero_window),
 	KUNIT_CASE(hsk_conn_paws),

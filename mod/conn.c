@@ -162,10 +162,15 @@ static struct hsk_conn *hsk_conn_start(struct hsk_conn *c,
 	return c;
 }
 
-/* What we send per segment: the peer's MSS, and no more than ours. */
+/*
+ * What we send per segment: the peer's MSS, and no more than ours, but at
+ * least HSK_MIN_SND_MSS, as Linux's tcp_min_snd_mss: an MSS of a few bytes
+ * would make every write thousands of tiny segments (CVE-2019-11479), and
+ * one below the timestamp option's 12 bytes no payload at all.
+ */
 static u16 hsk_conn_mss(u16 peer_mss)
 {
-	return min(peer_mss, hsk_local_mss());
+	return max_t(u16, min(peer_mss, hsk_local_mss()), HSK_MIN_SND_MSS);
 }
 
 struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,

@@ -73,6 +73,7 @@ enum {
 #define HSK_MAX_WSCALE		14	/* RFC 7323 2.3: larger shifts are clamped */
 #define HSK_DEFAULT_TTL		64
 #define HSK_DEFAULT_MSS		536	/* RFC 1122 4.2.2.6: no MSS option */
+#define HSK_MIN_SND_MSS		48	/* Linux's tcp_min_snd_mss: a floor on the peer's */
 #define HSK_IP_TCP_HLEN		40	/* MSS = MTU - this */
 
 #define HSK_SYNACK_TIMEOUT	HZ		/* RFC 6298 initial RTO */

@@ -507,7 +507,7 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		} else if (c->cwnd < c->ssthresh) {
 			c->cwnd += min_t(u32, acked, c->mss);
 		} else {
-			c->cwnd += max(1U, c->mss * c->mss / c->cwnd);
+			c->cwnd += max(1U, (u32)c->mss * c->mss / c->cwnd);
 		}
 		c->dupacks = 0;
 		if (c->snd_una == c->snd_nxt)
