@@ -1024,6 +1024,28 @@ def test_http_requests_and_errors():
 
 # --- the close diagram, with crafted clients -------------------------------------
 
+def test_tiny_mss_from_the_peer_is_raised_to_48():
+    # An MSS option of 1 from the client: the connection sends 48-byte
+    # segments (Linux's tcp_min_snd_mss), not 1-byte ones; with timestamps
+    # an MSS under 12 used to panic the kernel at the first write (KUnit
+    # hsk_conn_min_snd_mss covers that case).
+    with hskdev.Listener(8187) as ls, Wire() as w:
+        cl = Client(w, 8187, options=[("MSS", 1)])
+        cl.synack()
+        cl.ack()
+        fd, _ = accept_one(ls)
+        try:
+            assert hskdev.info(fd)["mss"] == 48, hskdev.info(fd)
+            os.write(fd, bytes(range(100)))
+            got = cl.replies(1.0)
+            data = b"".join(r.payload for r in got)
+            assert [len(r.payload) for r in got] == [48, 48, 4], got
+            assert data == bytes(range(100)), data
+            assert [r.seq for r in got] == [(cl.iss + 1 + i) & M32 for i in (0, 48, 96)], got
+        finally:
+            os.close(fd)
+
+
 def test_close_client_first():
     # Client FIN -> CLOSE_WAIT, read() 0; server SHUT_WR -> FIN, LAST_ACK;
     # the client's ACK -> CLOSED; the 4-tuple is free.
