@@ -403,6 +403,42 @@ static void hsk_syn_queue_full_drop(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(l->synflood_warned));
 }
 
+/*
+ * Both queues full, syncookies = 0: dropped at step 1, as Linux's
+ * tcp_conn_request (goto drop): one ListenDrops, no ListenOverflows.
+ */
+static void hsk_syn_both_queues_full_drop(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8090, 0);
+	struct hsk_t_seg a, b, c;
+	struct hsk_t_mibs m;
+	struct hsk_seg sa;
+
+	hsk_knobs.syncookies = 0;
+	hsk_knobs.max_syn_backlog = 2;
+	hsk_t_syn(&a, 40901, 8090);
+	hsk_t_open(test, &a, ctx->t0, &sa);
+	hsk_t_syn(&b, 40902, 8090);
+	hsk_t_open(test, &b, ctx->t0, &sa);
+	hsk_t_ack_of(&b, &sa);
+	hsk_t_send(test, &b, ctx->t0);
+	hsk_t_expect_none(test);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(l->acceptq_len), 1U);
+	KUNIT_ASSERT_TRUE(test, hsk_acceptq_full(l));
+	hsk_knobs.max_syn_backlog = 1;
+
+	hsk_t_snap(&m);
+	hsk_t_syn(&c, 40903, 8090);
+	hsk_t_send(test, &c, ctx->t0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&c));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPReqQFullDrop), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenOverflows), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&l->overflows), 0L);
+}
+
 /* Half-open queue full, syncookies = 1: a cookie SYN-ACK, no entry. */
 static void hsk_syn_queue_full_cookie(struct kunit *test)
 {
@@ -1834,6 +1870,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_syn_synack_knobs),
 	KUNIT_CASE(hsk_syn_iss_per_tuple),
 	KUNIT_CASE(hsk_syn_queue_full_drop),
+	KUNIT_CASE(hsk_syn_both_queues_full_drop),
 	KUNIT_CASE(hsk_syn_queue_full_cookie),
 	KUNIT_CASE(hsk_syn_cookies_always),
 	KUNIT_CASE(hsk_syn_acceptq_full),

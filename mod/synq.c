@@ -339,13 +339,14 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	if ((no_entry || overflow) && hsk_syn_to_twin(skb, seg, now))
 		return;
 	if (no_entry) {
-		if (syncookies) {
-			hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
-		} else {
+		hsk_synflood_warn(l, syncookies);
+		if (!syncookies) {
+			/* Dropped here, as Linux: the accept queue not looked at. */
 			hsk_inc(HSK_MIB_TCPReqQFullDrop);
 			hsk_listener_drop(l, seg, false);
+			return;
 		}
-		hsk_synflood_warn(l, syncookies);
+		hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
 		if (overflow) {
 			hsk_listener_drop(l, seg, true);
 			return;
