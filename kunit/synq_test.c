@@ -1271,6 +1271,7 @@ static void hsk_req_acceptq_full_abort(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenOverflows), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EmbryonicRsts), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, AttemptFails), 0L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 0L);
 }
 

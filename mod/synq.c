@@ -515,7 +515,6 @@ static void hsk_req_embryonic_reset(struct hsk_listener *l,
 	trace_hsk_state_change(&req->key, HSK_SYN_RECV, HSK_CLOSE);
 	hsk_req_unlink(l, req, now);
 	hsk_inc(HSK_MIB_EmbryonicRsts);
-	hsk_inc(HSK_MIB_AttemptFails);
 }
 
 /*
@@ -583,6 +582,8 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		flags &= ~HSK_TH_SYN;
 
 	if (flags & (HSK_TH_RST | HSK_TH_SYN)) {
+		/* Here only: not for abort_on_overflow's reset, as Linux. */
+		hsk_inc(HSK_MIB_AttemptFails);
 		hsk_req_embryonic_reset(l, req, seg, now);
 		goto out;
 	}
