@@ -404,6 +404,58 @@ static void hsk_syn_queue_full_drop(struct kunit *test)
 }
 
 /*
+ * What a listener does with a segment that is not a plain SYN (DESIGN
+ * §4, Linux's tcp_rcv_state_process in LISTEN): a RST, SYN+RST, SYN+FIN
+ * or no flag at all is discarded silently [ListenDiscards], and so is a
+ * RST+ACK (never a RST for a RST); an ACK (with
+ * cookies off) or SYN+ACK draws a RST at its ack number. None makes an
+ * entry.
+ */
+static void hsk_listener_non_syn(struct kunit *test)
+{
+	static const u8 silent[] = {
+		HSK_TH_RST, HSK_TH_SYN | HSK_TH_RST, HSK_TH_SYN | HSK_TH_FIN, 0,
+		HSK_TH_RST | HSK_TH_ACK,
+	};
+	static const u8 reset[] = { HSK_TH_ACK, HSK_TH_SYN | HSK_TH_ACK };
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8091, 16);
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+	struct hsk_seg r;
+	unsigned int i;
+
+	hsk_knobs.syncookies = 0;
+	for (i = 0; i < ARRAY_SIZE(silent); i++) {
+		hsk_t_snap(&m);
+		hsk_t_syn(&s, 40910 + i, 8091);
+		s.flags = silent[i];
+		s.ack = 12345;
+		hsk_t_send(test, &s, ctx->t0);
+		hsk_t_expect_none(test);
+		KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+		KUNIT_EXPECT_EQ_MSG(test, hsk_t_delta(&m, ListenDiscards), 1L,
+				    "flags %#x", silent[i]);
+		KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OutRsts), 0L);
+	}
+	for (i = 0; i < ARRAY_SIZE(reset); i++) {
+		hsk_t_snap(&m);
+		hsk_t_syn(&s, 40920 + i, 8091);
+		s.flags = reset[i];
+		s.ack = 12345;
+		hsk_t_send(test, &s, ctx->t0);
+		hsk_t_pop(test, &r);
+		KUNIT_EXPECT_EQ_MSG(test, r.flags, HSK_TH_RST, "flags %#x", reset[i]);
+		KUNIT_EXPECT_EQ(test, r.seq, 12345U);
+		hsk_t_expect_none(test);
+		KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+		KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDiscards), 0L);
+		KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OutRsts), 1L);
+	}
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
+}
+
+/*
  * Both queues full, syncookies = 0: dropped at step 1, as Linux's
  * tcp_conn_request (goto drop): one ListenDrops, no ListenOverflows.
  */
@@ -1872,6 +1924,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_syn_iss_per_tuple),
 	KUNIT_CASE(hsk_syn_queue_full_drop),
 	KUNIT_CASE(hsk_syn_both_queues_full_drop),
+	KUNIT_CASE(hsk_listener_non_syn),
 	KUNIT_CASE(hsk_syn_queue_full_cookie),
 	KUNIT_CASE(hsk_syn_cookies_always),
 	KUNIT_CASE(hsk_syn_acceptq_full),
