@@ -998,7 +998,7 @@ static void hsk_conn_seq_acceptability(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 99, 0);
 	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
 	KUNIT_EXPECT_EQ(test, c->rx_bytes, 100U);
-	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 0U);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 0U);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 100);
 	KUNIT_EXPECT_EQ(test, c->snd_wnd, 502U << 7);
 	p.s.window = 502;
@@ -1007,7 +1007,7 @@ static void hsk_conn_seq_acceptability(struct kunit *test)
 	hsk_t_snap(&m);
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 100 + wnd - 1, 1);
 	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
-	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 1U);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 1U);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPOFOQueue), 1L);
 
 	/* Overlapping the left edge: the new part is taken. */
@@ -1717,7 +1717,7 @@ static void hsk_conn_out_of_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPOFOQueue), 1L);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0);
 	KUNIT_EXPECT_EQ(test, c->rx_bytes, 0U);
-	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 500U);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 500U);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&c->rxq));
 
 	/* The hole filled: both, in order, and one ACK for all of it. */
@@ -1726,7 +1726,7 @@ static void hsk_conn_out_of_order(struct kunit *test)
 	t_expect_ack(test, &p, p.iss + 1, s0 + 1500, &r);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 1500);
 	KUNIT_EXPECT_EQ(test, c->rx_bytes, 1500U);
-	KUNIT_EXPECT_EQ(test, c->ooo_bytes, 0U);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 0U);
 	t_expect_rxq(test, c, s0, 1500);
 }
 
@@ -1882,7 +1882,7 @@ static void hsk_conn_sack_recency(struct kunit *test)
 	/* The last hole: no more blocks. */
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 200, 100);
 	t_expect_sack(test, &p, s0 + 600, NULL, 0);
-	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&p.c->oooq));
+	KUNIT_EXPECT_TRUE(test, hsk_ooo_empty(&p.c->ooo));
 	t_expect_rxq(test, p.c, s0, 600);
 }
 
@@ -1899,6 +1899,142 @@ static void hsk_conn_sack_fin(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_ACK, s0, 100);
 	t_expect_sack(test, &p, s0 + 151, NULL, 0);
 	KUNIT_EXPECT_EQ(test, (int)p.c->state, HSK_CLOSE_WAIT);
+}
+
+/*
+ * Retransmissions across the edges of held data: a segment that bridges
+ * three runs makes one, the skbs it covers whole are freed, and when the
+ * hole fills the stream comes out byte for byte, whatever overlapped.
+ */
+static void hsk_conn_ooo_overlap(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0;
+
+	t_est_std(test, &p, 9170);
+	c = p.c;
+	s0 = p.s.seq;
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 10, 10);
+	t_expect_sackv(test, &p, s0, 1, s0 + 10, s0 + 20);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 30, 10);
+	t_expect_sackv(test, &p, s0, 2, s0 + 30, s0 + 40, s0 + 10, s0 + 20);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 50, 10);
+	t_expect_sackv(test, &p, s0, 3, s0 + 50, s0 + 60, s0 + 30, s0 + 40,
+		       s0 + 10, s0 + 20);
+	/* [15, 55) bridges all three; [30, 40) inside it is freed. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 15, 40);
+	t_expect_sackv(test, &p, s0, 1, s0 + 10, s0 + 60);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 10U + 40 + 10);
+	/* Inside what is held: nothing new. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 20, 30);
+	t_expect_sackv(test, &p, s0, 1, s0 + 10, s0 + 60);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 60U);
+	/* Over the left edge. */
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 5, 7);
+	t_expect_sackv(test, &p, s0, 1, s0 + 5, s0 + 60);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 67U);
+	/* The hole: all of it in order, once. */
+	t_xmit(test, &p, HSK_TH_ACK, s0, 5);
+	p.s.seq = s0 + 60;
+	t_expect_ack(test, &p, p.iss + 1, s0 + 60, &r);
+	KUNIT_EXPECT_EQ(test, r.opt.nr_sack, 0);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 60U);
+	KUNIT_EXPECT_TRUE(test, hsk_ooo_empty(&c->ooo));
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 0U);
+	KUNIT_EXPECT_EQ(test, c->ooo.mem, 0U);
+	t_expect_rxq(test, c, s0, 60);
+}
+
+/*
+ * A peer that sends one byte beyond each of thousands of holes: what it
+ * pins is bounded by HSK_RCVMEM in truesize, not by the 4 MiB window in
+ * payload (which would let it pin gigabytes), and past that bound the
+ * newest beyond all the others is dropped [TCPOFODrop]. A segment nearer
+ * rcv_nxt makes room by dropping runs from the right [OfoPruned].
+ */
+static void hsk_conn_ooo_flood(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0, k, held;
+	long drops;
+
+	t_est_std(test, &p, 9171);
+	c = p.c;
+	s0 = p.s.seq;
+	hsk_t_snap(&m);
+	for (k = 0; k < 8000; k++) {
+		t_xmit(test, &p, HSK_TH_ACK, s0 + 2 + 2 * k, 1);
+		hsk_t_flush(test);
+	}
+	drops = hsk_t_delta(&m, TCPOFODrop);
+	held = 8000 - drops;
+	KUNIT_EXPECT_GT(test, drops, 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPOFOQueue), (long)held);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OfoPruned), 0L);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, held);
+	KUNIT_EXPECT_LE(test, c->ooo.mem, HSK_RCVMEM);
+	KUNIT_EXPECT_GT(test, c->ooo.mem, HSK_RCVMEM - 4096);
+
+	/* One byte in the first hole: room is made at the right edge. */
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 1, 1);
+	t_expect_sackv(test, &p, s0, 3, s0 + 1, s0 + 3,
+		       s0 + 2 * held - 2, s0 + 2 * held - 1,
+		       s0 + 2 * held - 4, s0 + 2 * held - 3);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OfoPruned), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPOFODrop), 0L);
+	KUNIT_EXPECT_LE(test, c->ooo.mem, HSK_RCVMEM);
+
+	/*
+	 * A byte in a hole between two runs is appended to the buffer of
+	 * the one before, and the two become one: no memory taken.
+	 */
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_ACK, s0 + 1001, 1);
+	t_expect_sackv(test, &p, s0, 3, s0 + 1000, s0 + 1003, s0 + 1, s0 + 3,
+		       s0 + 2 * held - 2, s0 + 2 * held - 1);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRcvCoalesce), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, OfoPruned), 0L);
+
+	/* The first hole: in order as far as the next hole. */
+	t_xmit(test, &p, HSK_TH_ACK, s0, 1);
+	p.s.seq = s0 + 3;
+	t_expect_ack(test, &p, p.iss + 1, s0 + 3, &r);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 3U);
+	t_expect_rxq(test, c, s0, 3);
+	KUNIT_EXPECT_LE(test, c->rx_mem + c->ooo.mem, HSK_RCVMEM);
+}
+
+/*
+ * In-order data in tiny segments that nobody reads yet shares buffers:
+ * 2000 one-byte segments cost a few kilobytes, not 2000 buffers.
+ */
+static void hsk_conn_rcv_coalesce(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s0, k;
+
+	t_est_std(test, &p, 9172);
+	c = p.c;
+	s0 = p.s.seq;
+	hsk_t_snap(&m);
+	for (k = 0; k < 2000; k++) {
+		t_data(test, &p, 1);
+		hsk_t_flush(test);
+	}
+	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0 + 2000);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 2000U);
+	KUNIT_EXPECT_GE(test, hsk_t_delta(&m, TCPRcvCoalesce), 1990L);
+	KUNIT_EXPECT_LT(test, c->rx_mem, 8192U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRcvQDrop), 0L);
+	t_expect_rxq(test, c, s0, 2000);
 }
 
 /* Without SACK agreed (the knob off at the SYN): no blocks, ever. */
@@ -2381,6 +2517,9 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_fast_retransmit),
 	KUNIT_CASE(hsk_conn_dupack_is_snd_una),
 	KUNIT_CASE(hsk_conn_out_of_order),
+	KUNIT_CASE(hsk_conn_ooo_overlap),
+	KUNIT_CASE(hsk_conn_ooo_flood),
+	KUNIT_CASE(hsk_conn_rcv_coalesce),
 	KUNIT_CASE(hsk_conn_sack_1_hole),
 	KUNIT_CASE(hsk_conn_sack_2_holes),
 	KUNIT_CASE(hsk_conn_sack_3_holes),

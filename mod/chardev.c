@@ -264,6 +264,7 @@ static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (c->rx_off == skb->len) {
 			__skb_unlink(skb, &c->rxq);
 			c->rx_off = 0;
+			c->rx_mem -= skb->truesize;
 			consume_skb(skb);
 		}
 		skb = skb_peek(&c->rxq);

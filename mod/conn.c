@@ -116,7 +116,7 @@ static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
 	refcount_set(&c->ref, 2);	/* the table's and the accept queue's */
 	spin_lock_init(&c->lock);
 	skb_queue_head_init(&c->rxq);
-	skb_queue_head_init(&c->oooq);
+	hsk_ooo_init(&c->ooo);
 	skb_queue_head_init(&c->sndq);
 	init_waitqueue_head(&c->wait);
 	mutex_init(&c->rmutex);
@@ -231,10 +231,9 @@ void hsk_conn_done(struct hsk_conn *c)
 	hsk_conn_set_state(c, HSK_CLOSE);
 	hsk_conn_stop_timer(c);
 	__skb_queue_purge(&c->sndq);
-	__skb_queue_purge(&c->oooq);
+	hsk_ooo_purge(&c->ooo);
 	c->snd_head = NULL;
 	c->snd_bytes = 0;
-	c->ooo_bytes = 0;
 	hsk_conn_wake(c, wake_up_interruptible_all);
 	if (!c->hashed)
 		return;
@@ -249,8 +248,7 @@ void hsk_conn_abort(struct hsk_conn *c)
 	spin_lock_bh(&c->lock);
 	if (c->hashed && c->state != HSK_TIME_WAIT)
 		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
-	__skb_queue_purge(&c->rxq);
-	c->rx_bytes = 0;
+	hsk_conn_rxq_purge(c);
 	hsk_conn_done(c);
 	spin_unlock_bh(&c->lock);
 }
@@ -315,7 +313,7 @@ void hsk_conn_close(struct hsk_conn *c)
 {
 	spin_lock_bh(&c->lock);
 	c->orphan = true;
-	if (c->state != HSK_CLOSE && (c->rx_bytes || c->ooo_bytes)) {
+	if (c->state != HSK_CLOSE && (c->rx_bytes || !hsk_ooo_empty(&c->ooo))) {
 		hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
 		hsk_inc(HSK_MIB_TCPAbortOnClose);
 		hsk_conn_done(c);
@@ -325,8 +323,7 @@ void hsk_conn_close(struct hsk_conn *c)
 	} else {
 		hsk_conn_send_fin(c);
 	}
-	__skb_queue_purge(&c->rxq);
-	c->rx_bytes = 0;
+	hsk_conn_rxq_purge(c);
 	spin_unlock_bh(&c->lock);
 	hsk_conn_put(c);	/* the file's reference */
 }
@@ -345,7 +342,7 @@ void hsk_conn_put(struct hsk_conn *c)
 	if (!refcount_dec_and_test(&c->ref))
 		return;
 	skb_queue_purge(&c->rxq);
-	skb_queue_purge(&c->oooq);
+	hsk_ooo_purge(&c->ooo);
 	skb_queue_purge(&c->sndq);
 	call_rcu(&c->rcu, hsk_conn_free_rcu);
 }
@@ -378,7 +375,7 @@ static void hsk_conn_free_at_exit(void *ptr, void *arg)
 
 	timer_shutdown_sync(&c->timer);
 	skb_queue_purge(&c->rxq);
-	skb_queue_purge(&c->oooq);
+	hsk_ooo_purge(&c->ooo);
 	skb_queue_purge(&c->sndq);
 	kmem_cache_free(hsk_conn_cache, c);
 }

@@ -4,6 +4,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
 #include <linux/skbuff.h>
@@ -26,7 +27,6 @@ struct hsk_skb_cb {
 	u32 seq;
 	u32 end_seq;
 	u32 sent;		/* jiffies of the last transmission */
-	u32 order;		/* oooq: arrival order, for SACK */
 	u8 retrans;		/* sent more than once: no RTT sample (Karn) */
 	u8 fin;			/* a FIN: no data, one sequence number */
 	/*
@@ -41,6 +41,21 @@ struct hsk_skb_cb {
 };
 
 #define HSK_SKB_CB(skb) ((struct hsk_skb_cb *)(skb)->cb)
+
+/*
+ * Data held beyond a hole (ooo.c), under the connection's lock: maximal
+ * runs of contiguous sequence space, never adjacent to each other, in an
+ * rbtree by sequence number so that a segment finds its place in log
+ * time, and on a list by latest arrival, which is the order of the SACK
+ * blocks (RFC 2018 4). A flood of tiny segments with holes between them
+ * is bounded by mem, not by a walk per segment.
+ */
+struct hsk_ooo {
+	struct rb_root runs;
+	struct list_head recent;	/* runs, the latest arrival first */
+	u32 bytes;			/* payload held: the window's share */
+	u32 mem;			/* truesize held, runs included */
+};
 
 /*
  * A synchronized connection, from the third ACK to CLOSED. References: one
@@ -100,10 +115,10 @@ struct hsk_conn {
 	u32 last_oow_ack_time;
 	u32 rx_bytes;			/* bytes in rxq, less rx_off */
 	u32 rx_off;			/* read from rxq's head skb */
-	u32 ooo_bytes;
-	u32 ooo_order;			/* arrivals into oooq, for SACK */
+	/* rxq's truesize: with ooo.mem at most HSK_RCVMEM. */
+	u32 rx_mem;
 	struct sk_buff_head rxq;	/* in-order data not yet read */
-	struct sk_buff_head oooq;	/* out of order, sorted by seq */
+	struct hsk_ooo ooo;
 
 	struct timer_list timer;	/* RTO, persist, FIN_WAIT_2, TIME_WAIT */
 	unsigned long timer_at;		/* when it fires, if pending */
@@ -158,6 +173,7 @@ int hsk_conn_shutdown(struct hsk_conn *c, int how);
 void hsk_conn_close(struct hsk_conn *c);
 u32 hsk_conn_rcv_space(const struct hsk_conn *c);
 void hsk_conn_read_done(struct hsk_conn *c);
+void hsk_conn_rxq_purge(struct hsk_conn *c);
 
 /* conn.c internals shared with recv.c and send.c; c->lock held. */
 void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at);
@@ -194,10 +210,33 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);
-unsigned int hsk_conn_sack_blocks(const struct hsk_conn *c, u8 *buf,
-				  unsigned int max);
 void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
 			u8 *buf, unsigned int room);
 void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);
+
+/* Receive memory (recv.c), c->lock held. */
+struct sk_buff *hsk_rcv_data(const struct sk_buff *skb, unsigned int off,
+			     u32 len);
+bool hsk_rcv_append(struct sk_buff *tail, const struct sk_buff *skb,
+		    unsigned int off, u32 len);
+
+static inline bool hsk_rcv_over(const struct hsk_conn *c, u32 need)
+{
+	return c->rx_mem + c->ooo.mem + need > HSK_RCVMEM;
+}
+
+/* The out-of-order store (ooo.c), c->lock held. */
+void hsk_ooo_init(struct hsk_ooo *q);
+void hsk_ooo_purge(struct hsk_ooo *q);
+bool hsk_ooo_prune(struct hsk_ooo *q, u32 seq, u32 keep);
+bool hsk_ooo_take(struct hsk_ooo *q, u32 rcv_nxt, struct sk_buff_head *out);
+void hsk_ooo_add(struct hsk_conn *c, const struct sk_buff *skb,
+		 unsigned int off, u32 seq, u32 len, bool fin);
+unsigned int hsk_ooo_sack(const struct hsk_ooo *q, u8 *buf, unsigned int max);
+
+static inline bool hsk_ooo_empty(const struct hsk_ooo *q)
+{
+	return RB_EMPTY_ROOT(&q->runs);
+}
 
 #endif /* _HSK_CONN_H */

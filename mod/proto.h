@@ -83,6 +83,13 @@ enum {
 #define HSK_SYNACK_WINDOW	65535U	/* a SYN-ACK's window is never scaled */
 #define HSK_RCVBUF		(4U << 20)	/* per connection */
 #define HSK_RCV_WSCALE		7	/* covers HSK_RCVBUF, as Linux picks */
+/*
+ * Receive memory (truesize) per connection, in order and out of order:
+ * twice the window, as Linux's tcp_adv_win_scale of 1 leaves half of
+ * rcvbuf for overhead. A segment that would cost more than twice its
+ * payload as a clone is copied, so a peer within the window stays under.
+ */
+#define HSK_RCVMEM		(2 * HSK_RCVBUF)
 #define HSK_SYNQ_BUDGET		256	/* entries per timer run: under netdev_max_backlog */
 #define HSK_SYNQ_MIN_BUDGET	16	/* ... even with the backlog half full */
 #define HSK_TABLE_MIN_SIZE	256	/* buckets below which tables never shrink */

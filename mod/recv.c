@@ -19,7 +19,7 @@
 /* Free receive space: what the window may offer. */
 u32 hsk_conn_rcv_space(const struct hsk_conn *c)
 {
-	u32 used = c->rx_bytes + c->ooo_bytes;
+	u32 used = c->rx_bytes + c->ooo.bytes;
 
 	return used >= HSK_RCVBUF ? 0 : HSK_RCVBUF - used;
 }
@@ -42,72 +42,6 @@ u16 hsk_conn_window(struct hsk_conn *c)
 	return wnd >> c->rcv_wscale;
 }
 
-/* A contiguous range of oooq and its newest arrival. */
-struct hsk_sack_range {
-	u32 start;
-	u32 end;
-	u32 order;
-};
-
-/* Puts @b into @r (@n ranges, newest first), keeping the @max newest. */
-static unsigned int hsk_sack_keep(struct hsk_sack_range *r, unsigned int n,
-				  unsigned int max,
-				  const struct hsk_sack_range *b)
-{
-	unsigned int i = n;
-
-	for (; i && after(b->order, r[i - 1].order); i--)
-		if (i < max)
-			r[i] = r[i - 1];
-	if (i >= max)
-		return n;
-	r[i] = *b;
-	return min(n + 1, max);
-}
-
-/*
- * RFC 2018 4: what oooq holds, as at most @max blocks in @buf (wire
- * format), the one with the latest arrival first, so the first block
- * holds the segment that triggered the ACK and the others repeat the most
- * recently reported. Adjacent or overlapping skbs make one block.
- */
-unsigned int hsk_conn_sack_blocks(const struct hsk_conn *c, u8 *buf,
-				  unsigned int max)
-{
-	struct hsk_sack_range r[HSK_MAX_SACK], cur = { };
-	unsigned int n = 0, i;
-	struct sk_buff *skb;
-	bool open = false;
-
-	max = min_t(unsigned int, max, HSK_MAX_SACK);
-	if (!max)
-		return 0;
-	skb_queue_walk(&c->oooq, skb) {
-		const struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
-
-		if (open && !after(cb->seq, cur.end)) {
-			if (after(cb->end_seq, cur.end))
-				cur.end = cb->end_seq;
-			if (after(cb->order, cur.order))
-				cur.order = cb->order;
-			continue;
-		}
-		if (open)
-			n = hsk_sack_keep(r, n, max, &cur);
-		cur.start = cb->seq;
-		cur.end = cb->end_seq;
-		cur.order = cb->order;
-		open = true;
-	}
-	if (open)
-		n = hsk_sack_keep(r, n, max, &cur);
-	for (i = 0; i < n; i++) {
-		put_unaligned_be32(r[i].start, buf + i * HSK_OPTLEN_SACK_BLOCK);
-		put_unaligned_be32(r[i].end, buf + i * HSK_OPTLEN_SACK_BLOCK + 4);
-	}
-	return n;
-}
-
 /*
  * With SACK agreed and data held out of order, every ACK carries blocks
  * (RFC 2018 4): as many as @room option bytes take. @buf keeps them.
@@ -115,11 +49,13 @@ unsigned int hsk_conn_sack_blocks(const struct hsk_conn *c, u8 *buf,
 void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
 			u8 *buf, unsigned int room)
 {
-	if (!(c->opts & HSK_OPTI_SACK) || skb_queue_empty(&c->oooq) ||
+	unsigned int max = (room - HSK_SACK_OPTLEN(0)) / HSK_OPTLEN_SACK_BLOCK;
+
+	if (!(c->opts & HSK_OPTI_SACK) || hsk_ooo_empty(&c->ooo) ||
 	    room < HSK_SACK_OPTLEN(1))
 		return;
-	o->nr_sack = hsk_conn_sack_blocks(c, buf, (room - HSK_SACK_OPTLEN(0)) /
-					  HSK_OPTLEN_SACK_BLOCK);
+	o->nr_sack = hsk_ooo_sack(&c->ooo, buf, min_t(unsigned int, max,
+							HSK_MAX_SACK));
 	o->sack = buf;
 }
 
@@ -168,6 +104,8 @@ static void hsk_conn_fin(struct hsk_conn *c)
 
 	c->rcv_nxt++;
 	c->fin_rcvd = true;
+	/* Nothing comes after it: what is held beyond goes, as tcp_fin(). */
+	hsk_ooo_purge(&c->ooo);
 	switch (c->state) {
 	case HSK_ESTABLISHED:
 		hsk_conn_set_state(c, HSK_CLOSE_WAIT);
@@ -184,98 +122,131 @@ static void hsk_conn_fin(struct hsk_conn *c)
 	hsk_conn_wake(c, wake_up_interruptible_all);
 }
 
-/* Takes @len payload bytes of @skb from @off into the receive queue. */
+/*
+ * @len payload bytes of @skb from @off as an skb of their own: a clone,
+ * unless that would cost more than twice the payload (a clone pins the
+ * whole buffer the segment came in), then a copy, so that tiny segments
+ * cannot pin HSK_RCVMEM with a few bytes of data.
+ */
+struct sk_buff *hsk_rcv_data(const struct sk_buff *skb, unsigned int off,
+			     u32 len)
+{
+	struct sk_buff *data;
+
+	if (skb->truesize <= 2 * len) {
+		data = skb_clone((struct sk_buff *)skb, GFP_ATOMIC);
+		if (data && (!pskb_pull(data, off) || pskb_trim(data, len))) {
+			kfree_skb(data);
+			data = NULL;
+		}
+		return data;
+	}
+	/* Room for more: small segments that follow are appended. */
+	data = alloc_skb(max_t(u32, len, SKB_WITH_OVERHEAD(1024)), GFP_ATOMIC);
+	if (data)
+		skb_copy_bits(skb, off, skb_put(data, len), len);
+	return data;
+}
+
+/*
+ * Appends @len bytes of @skb from @off to @tail if it is a buffer of our
+ * own (not sharing data, linear) with room: Linux's tcp_try_coalesce. It
+ * costs no memory, so a peer's run of small segments shares one buffer.
+ */
+bool hsk_rcv_append(struct sk_buff *tail, const struct sk_buff *skb,
+		    unsigned int off, u32 len)
+{
+	if (!len || skb_cloned(tail) || skb_is_nonlinear(tail) ||
+	    skb_tailroom(tail) < len)
+		return false;
+	skb_copy_bits(skb, off, skb_put(tail, len), len);
+	return true;
+}
+
+/*
+ * Takes @len payload bytes of @skb from @off into the receive queue.
+ * Over HSK_RCVMEM, data held out of order goes first (it is further from
+ * the reader); failing that the segment is dropped [TCPRcvQDrop], and the
+ * peer sends it again when the reader has made room.
+ */
 static bool hsk_conn_queue(struct hsk_conn *c, struct sk_buff *skb,
 			   unsigned int off, u32 len)
 {
-	struct sk_buff *data = skb_clone(skb, GFP_ATOMIC);
+	struct sk_buff *tail = skb_peek_tail(&c->rxq), *data;
 
-	if (!data || !pskb_pull(data, off) || pskb_trim(data, len)) {
-		kfree_skb(data);
+	/* Never the head: the reader copies from it without c->lock. */
+	if (tail && tail != skb_peek(&c->rxq) &&
+	    hsk_rcv_append(tail, skb, off, len)) {
+		hsk_inc(HSK_MIB_TCPRcvCoalesce);
+		goto queued;
+	}
+	data = hsk_rcv_data(skb, off, len);
+	if (!data) {
 		hsk_inc(HSK_MIB_DropNoMem);
 		return false;
 	}
+	if (hsk_rcv_over(c, data->truesize)) {
+		u32 other = c->rx_mem + data->truesize;
+
+		if (hsk_ooo_prune(&c->ooo, c->rcv_nxt, other < HSK_RCVMEM ?
+				  HSK_RCVMEM - other : 0))
+			hsk_inc(HSK_MIB_OfoPruned);
+		if (hsk_rcv_over(c, data->truesize)) {
+			kfree_skb(data);
+			hsk_inc(HSK_MIB_TCPRcvQDrop);
+			return false;
+		}
+	}
 	__skb_queue_tail(&c->rxq, data);
+	c->rx_mem += data->truesize;
+queued:
 	c->rx_bytes += len;
 	c->rcv_nxt += len;
 	return true;
 }
 
-/* Moves what the last segment made contiguous from oooq to rxq. */
-static void hsk_conn_ooo_drain(struct hsk_conn *c)
+/* The reader's data and its memory are gone (close, abort). */
+void hsk_conn_rxq_purge(struct hsk_conn *c)
 {
-	struct sk_buff *skb, *tmp;
-
-	skb_queue_walk_safe(&c->oooq, skb, tmp) {
-		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
-		u32 skip;
-
-		if (after(cb->seq, c->rcv_nxt))
-			break;
-		__skb_unlink(skb, &c->oooq);
-		c->ooo_bytes -= skb->len;
-		if (!after(cb->end_seq - cb->fin, c->rcv_nxt)) {
-			bool fin = cb->fin && cb->end_seq - 1 == c->rcv_nxt;
-
-			kfree_skb(skb);
-			if (fin)
-				hsk_conn_fin(c);
-			continue;
-		}
-		skip = c->rcv_nxt - cb->seq;
-		if (skip)
-			__skb_pull(skb, skip);
-		__skb_queue_tail(&c->rxq, skb);
-		c->rx_bytes += skb->len;
-		c->rcv_nxt += skb->len;
-		if (cb->fin)
-			hsk_conn_fin(c);
-	}
+	__skb_queue_purge(&c->rxq);
+	c->rx_bytes = 0;
+	c->rx_mem = 0;
 }
 
-/* Keeps a segment that starts beyond rcv_nxt, sorted, until it fits. */
-static void hsk_conn_ooo_add(struct hsk_conn *c, struct sk_buff *skb,
-			     unsigned int off, const struct hsk_seg *seg,
-			     u32 len)
+/* Moves what the last segment made contiguous from the ooo store to rxq. */
+static void hsk_conn_ooo_drain(struct hsk_conn *c)
 {
-	struct sk_buff *data, *pos;
+	struct sk_buff_head run;
+	struct sk_buff *skb;
 
-	if (!len && !(seg->flags & HSK_TH_FIN))
-		return;
-	if (len > hsk_conn_rcv_space(c)) {
-		hsk_inc(HSK_MIB_TCPOFODrop);
-		return;
-	}
-	skb_queue_walk(&c->oooq, pos) {
-		struct hsk_skb_cb *cb = HSK_SKB_CB(pos);
+	__skb_queue_head_init(&run);
+	while (hsk_ooo_take(&c->ooo, c->rcv_nxt, &run)) {
+		while ((skb = __skb_dequeue(&run))) {
+			struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
-		/*
-		 * A copy of what we hold already: nothing new, but its block
-		 * is the one this ACK reports first.
-		 */
-		if (!before(seg->seq, cb->seq) &&
-		    !after(seg->end_seq, cb->end_seq)) {
-			cb->order = ++c->ooo_order;
-			return;
+			if (!after(cb->end_seq - cb->fin, c->rcv_nxt)) {
+				bool fin = cb->fin &&
+					   cb->end_seq - 1 == c->rcv_nxt;
+
+				kfree_skb(skb);
+				if (fin)
+					goto fin;
+				continue;
+			}
+			/* Linear: hsk_ooo_add() made it so. */
+			__skb_pull(skb, c->rcv_nxt - cb->seq);
+			__skb_queue_tail(&c->rxq, skb);
+			c->rx_bytes += skb->len;
+			c->rx_mem += skb->truesize;
+			c->rcv_nxt += skb->len;
+			if (cb->fin)
+				goto fin;
 		}
 	}
-	data = skb_clone(skb, GFP_ATOMIC);
-	if (!data || !pskb_pull(data, off) || pskb_trim(data, len) ||
-	    skb_linearize(data)) {
-		kfree_skb(data);
-		hsk_inc(HSK_MIB_DropNoMem);
-		return;
-	}
-	HSK_SKB_CB(data)->seq = seg->seq;
-	HSK_SKB_CB(data)->end_seq = seg->seq + len + !!(seg->flags & HSK_TH_FIN);
-	HSK_SKB_CB(data)->fin = !!(seg->flags & HSK_TH_FIN);
-	HSK_SKB_CB(data)->order = ++c->ooo_order;
-	skb_queue_walk(&c->oooq, pos)
-		if (after(HSK_SKB_CB(pos)->seq, seg->seq))
-			break;
-	__skb_queue_before(&c->oooq, pos, data);
-	c->ooo_bytes += len;
-	hsk_inc(HSK_MIB_TCPOFOQueue);
+	return;
+fin:
+	__skb_queue_purge(&run);
+	hsk_conn_fin(c);
 }
 
 /*
@@ -326,13 +297,10 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		fin = false;
 	}
 	if (seq != c->rcv_nxt) {
-		struct hsk_seg part = *seg;
-
-		part.seq = seq;
-		part.end_seq = seq + len + fin;
-		if (!fin)
-			part.flags &= ~HSK_TH_FIN;
-		hsk_conn_ooo_add(c, skb, off, &part, len);
+		if (len > hsk_conn_rcv_space(c))
+			hsk_inc(HSK_MIB_TCPOFODrop);
+		else if (len || fin)
+			hsk_ooo_add(c, skb, off, seq, len, fin);
 		goto ack;
 	}
 	if (len && hsk_conn_queue(c, skb, off, len))
@@ -340,7 +308,7 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 			      EPOLLIN | EPOLLRDNORM);
 	if (fin && c->rcv_nxt == seq + len)
 		hsk_conn_fin(c);
-	if (!skb_queue_empty(&c->oooq))
+	if (!hsk_ooo_empty(&c->ooo))
 		hsk_conn_ooo_drain(c);
 ack:
 	hsk_conn_send_ack(c);

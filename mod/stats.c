@@ -67,6 +67,9 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPACKSkippedSeq, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPACKSkippedChallenge, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPACKSkippedTimeWait, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPRcvCoalesce, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPRcvQDrop, NOT_SPECIFIED),
+	HSK_MIB_ITEM(OfoPruned, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

@@ -58,6 +58,9 @@ enum hsk_mib {
 	HSK_MIB_TCPACKSkippedSeq,	/* rate-limited per connection */
 	HSK_MIB_TCPACKSkippedChallenge,
 	HSK_MIB_TCPACKSkippedTimeWait,
+	HSK_MIB_TCPRcvCoalesce,	/* appended to a held buffer */
+	HSK_MIB_TCPRcvQDrop,	/* in order, over the receive memory */
+	HSK_MIB_OfoPruned,	/* out-of-order data dropped for room */
 	HSK_MIB_MAX
 };
 
