@@ -182,7 +182,8 @@ static void hsk_cookie_tsval_layout(struct kunit *test)
 /*
  * TSecr decoding with each feature's knob on and off, as Linux's
  * cookie_timestamp_decode: what is on comes back, a claim of what is off
- * is refused, ECN (never offered) always is.
+ * is refused, and the ECN bit changes nothing (cookie_ecn_ok without
+ * tcp_ecn).
  */
 static void hsk_cookie_decode_ts_rules(struct kunit *test)
 {
@@ -209,7 +210,6 @@ static void hsk_cookie_decode_ts_rules(struct kunit *test)
 				if (ws >= 0)
 					KUNIT_EXPECT_EQ(test, (int)ck.wscale, ws);
 				KUNIT_EXPECT_FALSE(test, ck.sack);
-				KUNIT_EXPECT_FALSE(test, ck.ecn);
 			}
 
 			/* wscale ws and SACK */
@@ -225,11 +225,15 @@ static void hsk_cookie_decode_ts_rules(struct kunit *test)
 				KUNIT_EXPECT_EQ(test, ck.ws, ws >= 0);
 			}
 
-			/* ECN: hsk never offers it. */
+			/* ECN: ignored, the rest decoded as without it. */
 			ts = hsk_cookie_tsval(0x12345678, ws, false, true);
+			want = ws >= 0 && !ws_on ? -EINVAL : 0;
+			memset(&ck, 0, sizeof(ck));
 			KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(ts, sack_on,
 								   ws_on, &ck),
-					-EINVAL);
+					want);
+			if (!want)
+				KUNIT_EXPECT_EQ(test, ck.ws, ws >= 0);
 		}
 	}
 
@@ -245,8 +249,8 @@ static void hsk_cookie_decode_ts_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)ck.wscale, HSK_MAX_WSCALE);
 	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x10, false, true, &ck),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x2f, true, true, &ck),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hsk_cookie_decode_ts(0x2f, true, true, &ck), 0);
+	KUNIT_EXPECT_FALSE(test, ck.ws);
 }
 
 /* --- cookies at a listener, through hsk_input() ------------------------- */
@@ -358,7 +362,11 @@ static void hsk_cookie_ack_without_ts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->mss, 536);
 }
 
-/* An invalid cookie: RST with seq = the ACK's ack [SyncookiesFailed]. */
+/*
+ * An invalid cookie: RST with seq = the ACK's ack [SyncookiesFailed]. A
+ * good cookie whose TSecr claims what we would not have offered: RST too,
+ * but counted received, as Linux's cookie_v4_check().
+ */
 static void hsk_cookie_ack_invalid(struct kunit *test)
 {
 	struct hsk_listener *l = hsk_t_listen(test, 9003, 16);
@@ -406,22 +414,22 @@ static void hsk_cookie_ack_invalid(struct kunit *test)
 	hsk_t_input(test, &s);
 	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
 	hsk_knobs.timestamps = 1;
-	/* ECN, which hsk never offers. */
-	s.tsecr = sa.opt.tsval | BIT(5);
-	hsk_t_input(test, &s);
-	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
 	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
 
-	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesFailed), 6L);
-	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesRecv), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesFailed), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesRecv), 3L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 0L);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(l->acceptq_len), 0U);
 
-	/* The same ACK, untouched, is still good. */
-	s.tsecr = sa.opt.tsval;
+	/*
+	 * The same ACK with the ECN bit set in its TSecr, which hsk never
+	 * sets: ignored (Linux without tcp_ecn), so the cookie is good.
+	 */
+	s.tsecr = sa.opt.tsval | BIT(5);
 	hsk_t_input(test, &s);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 1L);
 }
 
 /* syncookies = 0: no cookie is checked; a bare ACK gets a RST, uncounted. */

@@ -137,6 +137,8 @@ u32 hsk_cookie_tsval(u32 ts_now, int wscale, bool sack, bool ecn)
  * Fills @ck's options from the TSecr of the cookie ACK, as Linux's
  * cookie_timestamp_decode(): SACK or window scale while @sack or @ws (the
  * knobs now) is off means the cookie was not ours to give, so -EINVAL.
+ * The ECN bit is ignored, as Linux's cookie_ecn_ok() does without
+ * tcp_ecn: hsk has no ECN.
  */
 int hsk_cookie_decode_ts(u32 tsecr, bool sack, bool ws, struct hsk_cookie *ck)
 {
@@ -144,9 +146,8 @@ int hsk_cookie_decode_ts(u32 tsecr, bool sack, bool ws, struct hsk_cookie *ck)
 	u32 wscale = opts & HSK_TS_WSCALE_NONE;
 
 	ck->sack = opts & HSK_TS_SACK;
-	ck->ecn = opts & HSK_TS_ECN;
 	ck->ws = false;
-	if (ck->ecn || (ck->sack && !sack))
+	if (ck->sack && !sack)
 		return -EINVAL;
 	if (wscale == HSK_TS_WSCALE_NONE)
 		return 0;
@@ -212,23 +213,30 @@ void hsk_cookie_ack(struct hsk_listener *l, struct sk_buff *skb,
 	hsk_tuple_from_seg(&t, seg);
 	mss = hsk_cookie_check(&t, seg->seq, seg->ack_seq,
 			       jiffies + READ_ONCE(cookie_age_offset) * HZ);
-	/* A TS we would not have offered: not our cookie (as Linux). */
-	if (mss > 0 && (seg->opt.has & HSK_HAS_TS)) {
+	if (mss < 0) {
+		hsk_inc(HSK_MIB_SyncookiesFailed);
+		hsk_send_reset(seg);
+		return;
+	}
+	/*
+	 * The cookie is good, but options we would not have offered in its
+	 * TSecr, or a TS with timestamps off: a RST, as Linux's
+	 * cookie_v4_check(), which counts it received and leaves the ACK to
+	 * the listener.
+	 */
+	hsk_inc(HSK_MIB_SyncookiesRecv);
+	if (seg->opt.has & HSK_HAS_TS) {
 		ck.ts = true;
 		ck.ts_recent = seg->opt.tsval;
 		if (!READ_ONCE(hsk_knobs.timestamps) ||
 		    hsk_cookie_decode_ts(seg->opt.tsecr,
 					 READ_ONCE(hsk_knobs.sack),
 					 READ_ONCE(hsk_knobs.window_scaling),
-					 &ck))
-			mss = -EINVAL;
+					 &ck)) {
+			hsk_send_reset(seg);
+			return;
+		}
 	}
-	if (mss < 0) {
-		hsk_inc(HSK_MIB_SyncookiesFailed);
-		hsk_send_reset(seg);
-		return;
-	}
-	hsk_inc(HSK_MIB_SyncookiesRecv);
 	ck.mss = mss;
 
 	spin_lock(&l->lock);

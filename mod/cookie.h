@@ -17,7 +17,6 @@ struct hsk_cookie {
 	bool ws;
 	bool ts;
 	bool sack;
-	bool ecn;
 	u32 ts_recent;		/* the ACK's TSval, if ts */
 };
 
