@@ -645,6 +645,7 @@ static void hsk_req_syn_retransmit(struct kunit *test)
 	struct hsk_t_ctx *ctx = test->priv;
 	struct hsk_listener *l = hsk_t_listen(test, 8020, 16);
 	struct hsk_seg sa, sa2;
+	struct hsk_req copy;
 	struct hsk_t_mibs m;
 	struct hsk_t_seg s;
 
@@ -660,6 +661,15 @@ static void hsk_req_syn_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 1L);
 	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
 	KUNIT_EXPECT_EQ(test, t_young(l), 1U);
+	/* hskctl's retransmissions count it, as ss's num_retrans. */
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &copy));
+	KUNIT_EXPECT_EQ(test, hsk_req_retrans(&copy), 1U);
+	KUNIT_EXPECT_EQ(test, (u32)copy.num_timeout, 0U);
+	/* A copy within 500 ms is not answered, nor counted. */
+	hsk_t_send(test, &s, T_MS(ctx, 700));
+	hsk_t_expect_none(test);
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &copy));
+	KUNIT_EXPECT_EQ(test, hsk_req_retrans(&copy), 1U);
 
 	/* The timer counts 1 s from the retransmitted SYN, not the first. */
 	hsk_t_run(l, T_S(ctx, 1));
@@ -667,6 +677,31 @@ static void hsk_req_syn_retransmit(struct kunit *test)
 	hsk_t_run(l, T_MS(ctx, 1500));
 	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
 	KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &copy));
+	KUNIT_EXPECT_EQ(test, hsk_req_retrans(&copy), 2U);
+}
+
+/* The count of SYN-ACKs resent to copies of the SYN stops at 15. */
+static void hsk_req_syn_resent_saturates(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_req copy;
+	struct hsk_seg sa;
+	struct hsk_t_seg s;
+	int i;
+
+	hsk_t_listen(test, 8092, 16);
+	hsk_t_syn(&s, 40920, 8092);
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	/* Each 600 ms apart: every one answered, the timer pushed on. */
+	for (i = 1; i <= 20; i++) {
+		hsk_t_send(test, &s, T_MS(ctx, 600 * i));
+		hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa);
+	}
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &copy));
+	KUNIT_EXPECT_EQ(test, (u32)copy.num_timeout, 0U);
+	KUNIT_EXPECT_EQ(test, hsk_req_retrans(&copy), 15U);
+	KUNIT_EXPECT_TRUE(test, copy.tflags & HSK_REQ_T_SYN_ANSWERED);
 }
 
 /*
@@ -1931,6 +1966,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_backlog_clamp),
 	KUNIT_CASE(hsk_acceptq_holds_b_plus_1),
 	KUNIT_CASE(hsk_req_syn_retransmit),
+	KUNIT_CASE(hsk_req_syn_resent_saturates),
 	KUNIT_CASE(hsk_syn_twin_before_policy),
 	KUNIT_CASE(hsk_req_syn_resend_ratelimit),
 	KUNIT_CASE(hsk_req_bad_ack),

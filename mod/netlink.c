@@ -130,8 +130,7 @@ static int hsk_nl_fill_req(struct sk_buff *skb, struct netlink_callback *cb,
 	unsigned long now = jiffies;
 	/* data_race: racy, as ss is; a DEAD entry's may be an rcu_head. */
 	u32 expires = data_race((u32)req->expires);
-	/* data_race: as expires. */
-	u32 retrans = data_race((u32)req->num_timeout);
+	u32 retrans = hsk_req_retrans(req);
 
 	if (!hdr)
 		return -EMSGSIZE;

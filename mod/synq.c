@@ -552,6 +552,8 @@ bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		}
 		hsk_req_rearm(l, req, now);
 		req->tflags |= HSK_REQ_T_SYN_ANSWERED;
+		if ((req->tflags & HSK_REQ_T_SYN_RESENT) != HSK_REQ_T_SYN_RESENT)
+			req->tflags += HSK_REQ_T_SYN_RESENT_ONE;
 		hsk_req_send_synack(req, seg, hsk_ts_now(), 0);
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);

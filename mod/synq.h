@@ -62,7 +62,21 @@ enum {
 	 * Linux's last_oow_ack_time, coarser (see hsk_req_oow_limited()).
 	 */
 	HSK_REQ_T_OOW_ANSWERED = BIT(3),
+	/*
+	 * SYN-ACKs sent again in answer to a retransmitted SYN, counting to
+	 * 15 and staying there: with num_timeout, Linux's num_retrans, what
+	 * ss shows as a SYN-RECV entry's retransmissions.
+	 */
+	HSK_REQ_T_SYN_RESENT = 0xf0,
+	HSK_REQ_T_SYN_RESENT_ONE = BIT(4),
 };
+
+/* SYN-ACKs sent again so far, as ss's SYN-RECV retransmissions. */
+static inline u32 hsk_req_retrans(const struct hsk_req *req)
+{
+	/* data_race: racy, as ss is; a DEAD entry's may be an rcu_head. */
+	return data_race(req->num_timeout + (req->tflags >> 4));
+}
 
 enum {
 	HSK_REQ_WSCALE_MASK = 0x0f,	/* the client's window scale, */
