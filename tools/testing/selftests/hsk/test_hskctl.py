@@ -538,6 +538,30 @@ def slow(fn):
     return fn
 
 
+def test_syn_recv_retrans_counts_the_answer_to_a_retransmitted_syn():
+    # As ss's num_retrans: a SYN-ACK sent again because the client sent
+    # its SYN again counts, as the timer's do. The timer restarts at the
+    # answer, so the entry's next resend is within a second of it.
+    with hskdev.Listener(8606), Wire() as w:
+        c = Client(w, 8606)
+        c.syn()
+        time.sleep(0.2)
+        c.syn()
+        got = gather(w, [c], 2, 3.0)[(c.src, c.sport)]
+        assert len(got) == 2 and all(flag_str(p.flags) == "SA" for p, _ in got) and \
+            got[0][0].seq == got[1][0].seq, "SYN-ACK and its answer to the copy: %s" % got
+        rows = hskctl_json("list", "-j", "-s", "SYN-RECV")
+        t_done = time.time()
+        # A stalled guest may let the timer resend too: count those.
+        more = gather(w, [c], until=time.monotonic() + 0.3)[(c.src, c.sport)]
+        timer = sum(t <= t_done for _, t in more)
+        mine = [r for r in rows if r["peer"] == peer_of(c)]
+        assert len(mine) == 1, rows
+        assert mine[0]["retrans"] == 1 + timer, (mine[0], timer)
+        if not timer:
+            assert 0 < mine[0]["timer_ms"] <= 1000, mine[0]
+
+
 def test_list_i_shows_each_connections_tcp_state():
     # A Linux client (timestamps, SACK, window scale) takes 64 KiB from
     # the engine, so RTT samples and cwnd have moved. list -i shows, per
