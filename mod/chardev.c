@@ -352,7 +352,10 @@ static long hsk_conn_ioctl(struct file *file, unsigned int cmd,
 			return -EFAULT;
 		return 0;
 	case HSK_IOC_SHUTDOWN:
-		return hsk_conn_shutdown(c, (int)arg);
+		/* Whole: (int) would make 1 << 32 | SHUT_WR a SHUT_WR. */
+		if (arg > SHUT_RDWR)
+			return -EINVAL;
+		return hsk_conn_shutdown(c, arg);
 	case HSK_IOC_LISTEN:
 	case HSK_IOC_ACCEPT:
 		return -EINVAL;		/* a connection, not a listener */

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """/dev/hsk: a root-only misc character device; each open() is a handle
-that pins the module; unknown ioctls are ENOTTY; bad pointers never crash.
+that pins the module; unknown ioctls are ENOTTY; bad pointers and bad
+arguments get an errno, on the handle and on connection fds, and lose
+nothing.
 """
 
 import ctypes
 import errno
 import os
+import select
+import socket
 import stat
 
 import hsklib
+import hskdev
 
 # mod/uapi/hsk.h, mirrored with ctypes so the ioctl numbers follow the
 # structure sizes exactly as the C compiler lays them out.
@@ -172,11 +177,14 @@ def test_ioctl_bad_pointers():
             for ptr in BAD_POINTERS:
                 e = ioctl_errno(fd, cmd, ptr)
                 results[(cmd, ptr)] = e
-        # SHUTDOWN takes an integer (how), not a pointer: bad values of it
-        # are EINVAL once implemented; LISTEN/ACCEPT/INFO must fault.
+        # An unbound handle: LISTEN reads its argument and faults, ACCEPT
+        # is EINVAL before it reads (not a listener), SHUTDOWN and INFO
+        # are ENOTCONN (not a connection), as a socket's would be.
+        want = {HSK_IOC_LISTEN: errno.EFAULT, HSK_IOC_ACCEPT: errno.EINVAL,
+                HSK_IOC_SHUTDOWN: errno.ENOTCONN, HSK_IOC_INFO: errno.ENOTCONN}
         wrong = ["%#x(%#x): %s" % (c, p, hsklib.errname(e)) for (c, p), e in results.items()
-                 if e == 0 or e == errno.ENOTTY]
-        assert not wrong, "want an errno other than ENOTTY: " + ", ".join(wrong)
+                 if e != want[c]]
+        assert not wrong, "want %s: %s" % (want, ", ".join(wrong))
         # The handle still works.
         assert ioctl_errno(fd, _IOC(_IOC_NONE, MAGIC, 99, 0), 0) == errno.ENOTTY
     finally:
@@ -184,3 +192,84 @@ def test_ioctl_bad_pointers():
     splats = k.splats()
     assert not splats, "kernel log: %s" % splats
 
+
+
+def test_unbound_handle_polls_err():
+    """A handle before LISTEN has nothing to wait for: poll says POLLERR
+    at once, as a socket that is neither listening nor connected would
+    report an error, rather than blocking forever."""
+    fd = os.open(hsklib.CHARDEV, os.O_RDWR)
+    try:
+        p = select.poll()
+        p.register(fd, select.POLLIN | select.POLLOUT)
+        got = p.poll(1000)
+        assert got == [(fd, select.POLLERR)], got
+    finally:
+        os.close(fd)
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def raw_rw(fn, fd, ptr, n):
+    """read(2)/write(2) with a raw buffer address: the result or -errno."""
+    f = getattr(_libc, fn)
+    f.restype = ctypes.c_ssize_t
+    r = f(ctypes.c_int(fd), ctypes.c_void_p(ptr), ctypes.c_size_t(n))
+    return r if r >= 0 else -ctypes.get_errno()
+
+
+def test_connection_fd_bad_pointers_and_arguments():
+    """On a connection fd, read, write and INFO with pointers nobody may
+    dereference fail with EFAULT and lose nothing: the data waiting is
+    still read whole afterwards and nothing bad is sent; SHUTDOWN with a
+    how that is not 0, 1 or 2 (in all 64 bits) is EINVAL, LISTEN and
+    ACCEPT are EINVAL (a connection is not a listener)."""
+    k = hsklib.Kmsg()
+    bad = [p for p in BAD_POINTERS if p]  # NULL too, but once is enough
+    with hskdev.Listener(8730) as ls:
+        s = socket.create_connection((hsklib.PEER, 8730), timeout=3)
+        with s:
+            assert ls.readable(5)
+            fd, _, _ = ls.accept(hskdev.ACCEPT_CLOEXEC | hskdev.ACCEPT_NONBLOCK)
+            try:
+                s.sendall(b"hello, hsk")
+                r, _, _ = select.select([fd], [], [], 3)
+                assert r, "the client's data never arrived"
+                for ptr in [0] + bad:
+                    e = raw_rw("read", fd, ptr, 10)
+                    assert e == -errno.EFAULT, "read(%#x): %s" % (ptr, e)
+                    e = raw_rw("write", fd, ptr, 10)
+                    assert e == -errno.EFAULT, "write(%#x): %s" % (ptr, e)
+                    e = ioctl_errno(fd, HSK_IOC_INFO, ptr)
+                    assert e == errno.EFAULT, "INFO(%#x): %s" % (ptr, hsklib.errname(e))
+                assert os.read(fd, 100) == b"hello, hsk"
+                # Nothing reached the client from the faulting writes.
+                s.settimeout(0.3)
+                try:
+                    got = s.recv(100)
+                except socket.timeout:
+                    got = None
+                assert got is None, "the client got %r" % got
+
+                for how in (3, 4, 0x7FFFFFFF, 0xFFFFFFFF, 1 << 32 | 1, (1 << 64) - 1):
+                    e = ioctl_errno(fd, HSK_IOC_SHUTDOWN, how)
+                    assert e == errno.EINVAL, "SHUTDOWN(%#x): %s" % (how, hsklib.errname(e))
+                la = hskdev.listen_arg("0.0.0.0", 8731, 16)
+                buf = ctypes.create_string_buffer(bytes(la), len(la))
+                e = ioctl_errno(fd, HSK_IOC_LISTEN, ctypes.addressof(buf))
+                assert e == errno.EINVAL, "LISTEN on a connection: %s" % hsklib.errname(e)
+                acc = ctypes.create_string_buffer(ctypes.sizeof(hsk_accept))
+                e = ioctl_errno(fd, HSK_IOC_ACCEPT, ctypes.addressof(acc))
+                assert e == errno.EINVAL, "ACCEPT on a connection: %s" % hsklib.errname(e)
+
+                # The connection is untouched: both ways still work.
+                assert os.write(fd, b"still here") == 10
+                s.settimeout(3)
+                assert s.recv(100) == b"still here"
+                assert ioctl_errno(fd, HSK_IOC_SHUTDOWN, 1) == 0
+                assert s.recv(100) == b"", "no FIN after SHUT_WR"
+            finally:
+                os.close(fd)
+    splats = k.splats()
+    assert not splats, "kernel log: %s" % splats
