@@ -1332,6 +1332,78 @@ static void hsk_req_acceptq_full_keep(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 1L);
 }
 
+/*
+ * abort_on_overflow = 0 and the accept queue stays full: each SYN-ACK the
+ * timer resends draws the client's ACK again, dropped again [one
+ * ListenOverflows each, as tcp_check_req's listen_overflow]; the entry,
+ * still marked, expires after synack_retries without a word, as Linux's
+ * reqsk_timer_handler. The client, established as far as it knows, is
+ * reset by its first data.
+ */
+static void hsk_req_acked_retries_expire(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8093, 0);
+	struct hsk_seg sa, sa2, r;
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+	struct hsk_req req;
+	int i;
+
+	hsk_knobs.abort_on_overflow = 0;
+	hsk_knobs.synack_retries = 2;
+	hsk_t_syn(&s, 40930, 8093);
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	hsk_t_handshake(test, 40931, 8093, ctx->t0);
+	KUNIT_ASSERT_TRUE(test, hsk_acceptq_full(l));
+
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_snap(&m);
+	hsk_t_send(test, &s, ctx->t0);
+	hsk_t_expect_none(test);
+	/* Resent at 1 s and 3 s; each answered, each answer dropped. */
+	for (i = 1; i <= 2; i++) {
+		unsigned long at = ctx->t0 + ((1 << i) - 1) * HZ;
+
+		hsk_t_run(l, at - 1);
+		hsk_t_expect_none(test);
+		hsk_t_run(l, at);
+		hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+		KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
+		KUNIT_EXPECT_EQ(test, sa2.ack_seq, s.seq);
+		hsk_t_send(test, &s, at + HZ / 10);
+		hsk_t_expect_none(test);
+		KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
+		KUNIT_EXPECT_TRUE(test, req.flags & HSK_REQ_ACKED);
+		KUNIT_EXPECT_EQ(test, (u32)req.num_timeout, (u32)i);
+		KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
+	}
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenOverflows), 3L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 3L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 2L);
+
+	/* At 7 s the retries are spent: gone, nothing sent. */
+	hsk_t_run(l, T_S(ctx, 7));
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 3L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, EmbryonicRsts), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 0L);
+
+	/* The client's data reaches the listener: RST at its ACK number. */
+	hsk_knobs.syncookies = 0;
+	s.flags = HSK_TH_ACK | HSK_TH_PSH;
+	s.data = (const u8 *)"late";
+	s.len = 4;
+	hsk_t_send(test, &s, T_S(ctx, 8));
+	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, s.ack);
+	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(l->acceptq_len), 1U);
+}
+
 /* The same with abort_on_overflow = 1: RST, the entry freed. */
 static void hsk_req_acceptq_full_abort(struct kunit *test)
 {
@@ -1982,6 +2054,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_good_ack),
 	KUNIT_CASE(hsk_req_good_ack_data),
 	KUNIT_CASE(hsk_req_acceptq_full_keep),
+	KUNIT_CASE(hsk_req_acked_retries_expire),
 	KUNIT_CASE(hsk_req_acceptq_full_abort),
 	KUNIT_CASE(hsk_synq_retransmit),
 	KUNIT_CASE(hsk_synq_no_retries),
