@@ -306,7 +306,12 @@ static struct genl_family hsk_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = hsk_genl_ops,
 	.n_ops = ARRAY_SIZE(hsk_genl_ops),
-	.resv_start_op = HSK_CMD_GET_STATS + 1,
+	/*
+	 * 0: every command is validated strictly, as a new family's should
+	 * be. None takes attributes, so any attribute, a non-zero reserved
+	 * field or stray nlmsg_flags bits are EINVAL rather than ignored.
+	 */
+	.resv_start_op = 0,
 	.netnsok = false,
 };
 

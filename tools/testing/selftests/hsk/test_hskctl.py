@@ -11,6 +11,7 @@ Crafted segments come from 198.18.0.0/15 (test_passive.Client), so the
 guest's own TCP never answers the engine's replies.
 """
 
+import errno
 import json
 import os
 import re
@@ -536,6 +537,119 @@ def slow(fn):
     (make check on 6.12) skips it."""
     fn.slow = True
     return fn
+
+
+# --- the family without hskctl ----------------------------------------------
+
+NETLINK_GENERIC = 16
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+HSK_CMD_GET_LISTENERS, HSK_CMD_GET_CONNS, HSK_CMD_GET_STATS = 1, 2, 3
+HSK_A_STATE = 5
+
+
+def nlattr(t, payload):
+    n = 4 + len(payload)
+    return struct.pack("=HH", n, t) + payload + bytes(-n % 4)
+
+
+class Genl:
+    """Raw generic netlink: requests as hostile as a test wants them."""
+
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.s.bind((0, 0))
+        self.s.settimeout(5)
+        self.seq = 0
+
+    def close(self):
+        self.s.close()
+
+    def send(self, family, cmd, flags, body=b"", reserved=0, length=None):
+        """Sends one request; (replies [(type, payload)], errno or 0)."""
+        self.seq += 1
+        g = struct.pack("=BBH", cmd, 1, reserved) + body
+        n = 16 + len(g) if length is None else length
+        self.s.send(struct.pack("=IHHII", n, family, flags, self.seq, 0) + g)
+        out = []
+        while True:
+            data = self.s.recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                ln, ty, fl, sq, _ = struct.unpack_from("=IHHII", data, off)
+                payload = data[off + 16:off + ln]
+                off += (ln + 3) & ~3
+                if sq != self.seq:
+                    continue
+                if ty == NLMSG_ERROR:
+                    err, = struct.unpack_from("=i", payload)
+                    return out, -err
+                if ty == NLMSG_DONE:
+                    return out, 0
+                out.append((ty, payload))
+
+    def family(self, name):
+        got, err = self.send(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_REQUEST | NLM_F_ACK,
+                             nlattr(CTRL_ATTR_FAMILY_NAME, name + b"\0"))
+        assert not err and got, (name, err)
+        attrs = got[0][1][4:]
+        while attrs:
+            n, t = struct.unpack_from("=HH", attrs)
+            if t == CTRL_ATTR_FAMILY_ID:
+                return struct.unpack_from("=H", attrs, 4)[0]
+            attrs = attrs[(n + 3) & ~3:]
+        raise AssertionError("no family id for %r" % name)
+
+
+def test_netlink_family_refuses_hostile_requests():
+    # No command takes attributes: any attribute, one whose length runs
+    # past the message, a header too short, a reserved field or stray
+    # flags set, a command that does not exist, each gets its errno in an
+    # NLMSG_ERROR (the family validates strictly, resv_start_op 0), and
+    # the family still answers a good request after them.
+    nl = Genl()
+    try:
+        fam = nl.family(b"hsk")
+        req = NLM_F_REQUEST | NLM_F_ACK
+        got, err = nl.send(fam, HSK_CMD_GET_STATS, req)
+        assert err == 0 and len(got) == 1, (got, err)
+        attr = nlattr(HSK_A_STATE, b"\x01")
+        overrun = struct.pack("=HH", 200, HSK_A_STATE) + bytes(4)
+        cases = [
+            ("an attribute on a do", dict(cmd=HSK_CMD_GET_STATS, flags=req, body=attr),
+             errno.EINVAL),
+            ("an attribute on a dump", dict(cmd=HSK_CMD_GET_CONNS,
+                                            flags=NLM_F_REQUEST | NLM_F_DUMP, body=attr),
+             errno.EINVAL),
+            ("an attribute past the end", dict(cmd=HSK_CMD_GET_STATS, flags=req, body=overrun),
+             errno.EINVAL),
+            ("an unknown attribute type", dict(cmd=HSK_CMD_GET_LISTENERS,
+                                               flags=NLM_F_REQUEST | NLM_F_DUMP,
+                                               body=nlattr(999, bytes(4))), errno.EINVAL),
+            ("reserved set", dict(cmd=HSK_CMD_GET_STATS, flags=req, reserved=1), errno.EINVAL),
+            ("NLM_F_REPLACE", dict(cmd=HSK_CMD_GET_STATS, flags=req | 0x100 << 0), errno.EINVAL),
+            ("no genl header", dict(cmd=HSK_CMD_GET_STATS, flags=req, length=18), errno.EINVAL),
+            ("command 0", dict(cmd=0, flags=req), errno.EOPNOTSUPP),
+            ("command 99", dict(cmd=99, flags=req), errno.EOPNOTSUPP),
+        ]
+        wrong = []
+        for what, kw, want in cases:
+            got, err = nl.send(fam, **kw)
+            if err != want:
+                wrong.append("%s: %s, want %s" % (what, hsklib.errname(err) if err else "ok",
+                                                  hsklib.errname(want)))
+        assert not wrong, "; ".join(wrong)
+        got, err = nl.send(fam, HSK_CMD_GET_STATS, req)
+        assert err == 0 and len(got) == 1, (got, err)
+        got, err = nl.send(fam, HSK_CMD_GET_LISTENERS, NLM_F_REQUEST | NLM_F_DUMP)
+        assert err == 0, err
+    finally:
+        nl.close()
+    assert hskctl_json("stats", "-j", "-a")
 
 
 def test_syn_recv_retrans_counts_the_answer_to_a_retransmitted_syn():
