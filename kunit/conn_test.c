@@ -1426,6 +1426,32 @@ static void hsk_conn_rtt_arith(struct kunit *test)
 }
 
 /*
+ * A TSecr ahead of our clock would wrap into an RTT of weeks (the delta
+ * times 1000 overflowed, into some 3300 s): no sample from it, as in
+ * Linux's tcp_ack_update_rtt(); the segment's own timing stands in.
+ */
+static void hsk_conn_rtt_future_tsecr(struct kunit *test)
+{
+	struct hsk_t_seg s;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9173);
+	KUNIT_ASSERT_EQ(test, t_write(test, p.c, 100), 100L);
+	t_expect_data(test, &p, p.iss + 1, 100);
+	s = p.s;
+	s.flags = HSK_TH_ACK;
+	s.ack = p.iss + 101;
+	s.tsval = ++p.s.tsval;
+	s.tsecr = hsk_ts_now() + 1000000;
+	/* At the real clock: the segment was timed with it. */
+	hsk_t_send(test, &s, jiffies);
+	KUNIT_EXPECT_EQ(test, p.c->snd_una, p.iss + 101);
+	KUNIT_EXPECT_GT(test, p.c->srtt_us, 0U);
+	KUNIT_EXPECT_LT(test, p.c->srtt_us, (u32)USEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, p.c->rto, (u32)msecs_to_jiffies(200));
+}
+
+/*
  * Every timeout resends the oldest segment, doubles the RTO (up to 120 s)
  * and drops cwnd to one MSS; after HSK_RETRIES backoffs the connection
  * gives up: RST, CLOSED, ETIMEDOUT for the reader.
@@ -2511,6 +2537,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_ack_too_old),
 	KUNIT_CASE(hsk_conn_bad_ack_discards),
 	KUNIT_CASE(hsk_conn_rtt_arith),
+	KUNIT_CASE(hsk_conn_rtt_future_tsecr),
 	KUNIT_CASE(hsk_conn_rto_backoff),
 	KUNIT_CASE(hsk_conn_xmit_clones),
 	KUNIT_CASE(hsk_conn_idle_timer_fires),

@@ -175,11 +175,19 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 	struct sk_buff *skb;
 	bool sampled = false;
 
-	/* RTT from the echoed timestamp, else from an untouched segment. */
+	/*
+	 * RTT from the echoed timestamp, else from an untouched segment. A
+	 * TSecr ahead of our clock (or 24 days behind it) is no sample, as
+	 * in Linux's tcp_ack_update_rtt(): its delta would wrap.
+	 */
 	if ((c->opts & HSK_OPTI_TS) && (seg->opt.has & HSK_HAS_TS) &&
 	    seg->opt.tsecr) {
-		hsk_conn_rtt_sample(c, (hsk_ts_now() - seg->opt.tsecr) * 1000);
-		sampled = true;
+		u32 delta = hsk_ts_now() - seg->opt.tsecr;
+
+		if (delta < INT_MAX / USEC_PER_MSEC) {
+			hsk_conn_rtt_sample(c, delta * USEC_PER_MSEC);
+			sampled = true;
+		}
 	}
 	while ((skb = skb_peek(&c->sndq))) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
