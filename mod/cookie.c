@@ -45,9 +45,28 @@ static siphash_key_t hsk_cookie_keys[2];
  * test age cookies past their lifetime without waiting minutes for it.
  */
 static unsigned int cookie_age_offset;
-module_param(cookie_age_offset, uint, 0600);
+
+/* A day at most: seconds * HZ must not wrap, making old cookies young. */
+#define HSK_COOKIE_AGE_OFFSET_MAX	(24 * 60 * 60)
+
+static int hsk_cookie_age_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > HSK_COOKIE_AGE_OFFSET_MAX)
+		return -EINVAL;
+	WRITE_ONCE(cookie_age_offset, v);
+	return 0;
+}
+
+static const struct kernel_param_ops hsk_cookie_age_ops = {
+	.set = hsk_cookie_age_set,
+	.get = param_get_uint,
+};
+module_param_cb(cookie_age_offset, &hsk_cookie_age_ops, &cookie_age_offset,
+		0600);
 MODULE_PARM_DESC(cookie_age_offset,
-		 "testing: seconds to age cookies by when they come back (0)");
+		 "testing: seconds (0..86400) to age cookies by when they come back (0)");
 
 /*
  * The two hashes of a cookie, under separate keys: of the 4-tuple alone,

@@ -3,6 +3,7 @@
 connections with real Linux clients, forged and aged cookie ACKs, and a
 SYN flood from random sources that real clients must get through."""
 
+import errno
 import os
 import re
 import socket
@@ -233,6 +234,32 @@ def test_cookie_older_than_lifetime_refused():
             else:
                 assert [flag_str(r.flags) for r in got] == ["R"], (offset, got)
                 assert d["SyncookiesFailed"] == 1 and d["PassiveOpens"] == 0, d
+
+
+def test_cookie_age_offset_out_of_range_refused():
+    # The testing knob takes 0 .. 86400 s: beyond, seconds * HZ would wrap
+    # and make old cookies young. A refused write leaves the value as it
+    # was.
+    with open(PARAM) as f:
+        assert f.read().strip() == "0"
+    for bad in ("86401", "4294967295", "4294967296", "-1", "x"):
+        try:
+            with open(PARAM, "w") as f:
+                f.write(bad)
+        except OSError as e:
+            assert e.errno == errno.EINVAL, (bad, e)
+        else:
+            raise AssertionError("cookie_age_offset took %r" % bad)
+        with open(PARAM) as f:
+            assert f.read().strip() == "0", bad
+    try:
+        with open(PARAM, "w") as f:
+            f.write("86400")
+        with open(PARAM) as f:
+            assert f.read().strip() == "86400"
+    finally:
+        with open(PARAM, "w") as f:
+            f.write("0")
 
 
 def flood_and_connect(port, n_syn=FLOOD, clients=200, threads=10):
