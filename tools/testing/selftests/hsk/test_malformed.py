@@ -265,6 +265,9 @@ CASES = [
     ("dst_zeronet_nonzero", "DropBadAddr", addr(dst="0.255.255.255")),
     ("src_loopback", "DropBadAddr", addr(src="127.0.0.1")),
     ("dst_loopback", "DropBadAddr", addr(dst="127.255.255.254")),
+    # hsk0's subnet broadcast (10.77.0.1/24): a martian in Linux too.
+    ("src_subnet_broadcast", "DropBadAddr", addr(src="10.77.0.255")),
+    ("dst_subnet_broadcast", "DropBadAddr", addr(dst="10.77.0.255")),
     ("udp", "DropNotTcp", udp),
     ("icmp", "DropNotTcp", icmp),
     ("gre", "DropNotTcp", gre),
