@@ -10,6 +10,7 @@
 #include "hsk.h"
 
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <net/ip.h>
 
@@ -19,6 +20,59 @@
  * the chardev's (torn down first), encloses.
  */
 struct net_device *hsk_dev;
+
+/* Written under RTNL only (hsk_dev_addr_event()); see hsk.h. */
+__be32 hsk_dev_bcasts[HSK_DEV_MAX_BCAST];
+unsigned int hsk_dev_nr_bcasts;
+
+static void hsk_dev_add_bcast(__be32 *b, unsigned int *n, __be32 addr)
+{
+	unsigned int i;
+
+	/* 255.255.255.255 is dropped already (hsk_bad_addr()). */
+	if (!addr || ipv4_is_lbcast(addr) || *n == HSK_DEV_MAX_BCAST)
+		return;
+	for (i = 0; i < *n; i++)
+		if (b[i] == addr)
+			return;
+	b[(*n)++] = addr;
+}
+
+/*
+ * An address of hsk0 came or went (the notifier runs after the list
+ * changed): the broadcasts again, from the list as it is now.
+ */
+static int hsk_dev_addr_event(struct notifier_block *nb, unsigned long event,
+			      void *ptr)
+{
+	const struct in_ifaddr *changed = ptr, *ifa;
+	__be32 b[HSK_DEV_MAX_BCAST];
+	struct in_device *in_dev;
+	unsigned int n = 0, i;
+
+	if (changed->ifa_dev->dev != hsk_dev ||
+	    (event != NETDEV_UP && event != NETDEV_DOWN))
+		return NOTIFY_DONE;
+	in_dev = __in_dev_get_rtnl(hsk_dev);
+	if (in_dev) {
+		in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+			hsk_dev_add_bcast(b, &n, ifa->ifa_broadcast);
+			if (ifa->ifa_prefixlen < 31)
+				hsk_dev_add_bcast(b, &n, ifa->ifa_local |
+						  ~ifa->ifa_mask);
+		}
+	}
+	/* Fewer first, so a reader never looks past what is written. */
+	WRITE_ONCE(hsk_dev_nr_bcasts, min(n, hsk_dev_nr_bcasts));
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(hsk_dev_bcasts[i], b[i]);
+	WRITE_ONCE(hsk_dev_nr_bcasts, n);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hsk_dev_addr_nb = {
+	.notifier_call = hsk_dev_addr_event,
+};
 
 static netdev_tx_t hsk_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -94,11 +148,17 @@ int hsk_device_init(void)
 	if (!dev)
 		return -ENOMEM;
 	hsk_dev = dev;
-	ret = register_netdev(dev);
+	/* Before the device exists: no address can come unseen. */
+	ret = register_inetaddr_notifier(&hsk_dev_addr_nb);
 	if (ret)
 		goto err_free;
+	ret = register_netdev(dev);
+	if (ret)
+		goto err_notifier;
 	return 0;
 
+err_notifier:
+	unregister_inetaddr_notifier(&hsk_dev_addr_nb);
 err_free:
 	hsk_dev = NULL;
 	free_netdev(dev);
@@ -109,5 +169,7 @@ void hsk_device_exit(void)
 {
 	/* Unregistering waits for transmitters and flushes the backlog. */
 	unregister_netdev(hsk_dev);
+	unregister_inetaddr_notifier(&hsk_dev_addr_nb);
 	hsk_dev = NULL;
+	hsk_dev_nr_bcasts = 0;
 }

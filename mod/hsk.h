@@ -102,6 +102,31 @@ int hsk_device_init(void);
 void hsk_device_exit(void);
 void hsk_device_rx(struct sk_buff *skb);
 
+/*
+ * The directed broadcasts of hsk0's subnets (10.77.0.255 beside
+ * 10.77.0.1/24: each address's brd, and prefix | ~mask below /31, the
+ * kernel's RTN_BROADCAST routes), rewritten under RTNL at each address
+ * change and read per segment without a lock: a segment racing a change
+ * is checked against the old set or the new. Subnets past the first
+ * HSK_DEV_MAX_BCAST are not checked.
+ */
+#define HSK_DEV_MAX_BCAST	16
+extern __be32 hsk_dev_bcasts[HSK_DEV_MAX_BCAST];
+extern unsigned int hsk_dev_nr_bcasts;
+
+static inline bool hsk_dev_is_bcast(__be32 saddr, __be32 daddr)
+{
+	unsigned int i, n = READ_ONCE(hsk_dev_nr_bcasts);
+
+	for (i = 0; i < n; i++) {
+		__be32 b = READ_ONCE(hsk_dev_bcasts[i]);
+
+		if (saddr == b || daddr == b)
+			return true;
+	}
+	return false;
+}
+
 /* input.c */
 bool hsk_bad_addr(__be32 addr);
 enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg);

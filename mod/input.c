@@ -14,7 +14,6 @@
 #include "synq.h"
 #include "trace.h"
 
-#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
@@ -140,41 +139,6 @@ bool hsk_bad_addr(__be32 addr)
 	       (addr & htonl(IN_CLASSA_NET)) == 0;
 }
 
-/*
- * A directed broadcast of a subnet on hsk0 (10.77.0.255 beside
- * 10.77.0.1/24): the address the kernel routes as RTN_BROADCAST, its
- * brd and prefix | ~mask, which only a raw socket sends to or from. Linux
- * drops such a source as martian and such a SYN in tcp_v4_conn_request();
- * no host behind hsk0 answers it. @dev is NULL for KUnit's skbs.
- */
-static bool hsk_dev_bcast(const struct net_device *dev, __be32 saddr,
-			  __be32 daddr)
-{
-	const struct in_device *in_dev;
-	const struct in_ifaddr *ifa;
-	bool bcast = false;
-
-	if (!dev)
-		return false;
-	rcu_read_lock();
-	in_dev = __in_dev_get_rcu(dev);
-	if (in_dev) {
-		in_dev_for_each_ifa_rcu(ifa, in_dev) {
-			__be32 net_bcast = ifa->ifa_local | ~ifa->ifa_mask;
-
-			if ((ifa->ifa_broadcast && (saddr == ifa->ifa_broadcast ||
-						    daddr == ifa->ifa_broadcast)) ||
-			    (ifa->ifa_prefixlen < 31 && (saddr == net_bcast ||
-							 daddr == net_bcast))) {
-				bcast = true;
-				break;
-			}
-		}
-	}
-	rcu_read_unlock();
-	return bcast;
-}
-
 /* A linear segment (every SYN) is summed without skb_checksum's walk. */
 static __sum16 hsk_tcp_csum(struct sk_buff *skb, const struct iphdr *iph,
 			unsigned int thoff, unsigned int tcplen)
@@ -216,7 +180,7 @@ enum hsk_mib hsk_parse(struct sk_buff *skb, struct hsk_seg *seg)
 	if (ip_is_fragment(iph))
 		return HSK_MIB_DropIpFrag;
 	if (hsk_bad_addr(iph->saddr) || hsk_bad_addr(iph->daddr) ||
-	    hsk_dev_bcast(skb->dev, iph->saddr, iph->daddr))
+	    hsk_dev_is_bcast(iph->saddr, iph->daddr))
 		return HSK_MIB_DropBadAddr;
 	if (iph->protocol != IPPROTO_TCP)
 		return HSK_MIB_DropNotTcp;

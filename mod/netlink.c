@@ -86,7 +86,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	struct hsk_conn *c = obj;
 	void *hdr = hsk_nl_put_hdr(skb, cb);
 	struct hsk_info info = { };
-	u32 rq, sq;
+	u32 rq, sq, rmem;
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -94,6 +94,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	spin_lock_bh(&c->lock);
 	rq = c->rx_bytes;
 	sq = c->snd_bytes;
+	rmem = c->rx_mem + c->ooo.mem;
 	spin_unlock_bh(&c->lock);
 	if (hsk_nl_put_ends(skb, c->key.laddr, c->key.lport, c->key.raddr,
 			    c->key.rport) ||
@@ -112,7 +113,8 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_CWND, info.cwnd) ||
 	    nla_put_u32(skb, HSK_A_SSTHRESH, info.ssthresh) ||
 	    nla_put_u32(skb, HSK_A_SND_WND, info.snd_wnd) ||
-	    nla_put_u32(skb, HSK_A_RCV_WND, info.rcv_wnd))
+	    nla_put_u32(skb, HSK_A_RCV_WND, info.rcv_wnd) ||
+	    nla_put_u32(skb, HSK_A_RMEM, rmem))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

@@ -135,6 +135,7 @@ enum hsk_attr {
 	HSK_A_SSTHRESH,		/* u32, bytes */
 	HSK_A_SND_WND,		/* u32, bytes: the peer's window, scaled */
 	HSK_A_RCV_WND,		/* u32, bytes: room in our receive buffer */
+	HSK_A_RMEM,		/* u32, bytes: receive buffers held (truesize) */
 	__HSK_A_MAX,
 };
 #define HSK_A_MAX (__HSK_A_MAX - 1)

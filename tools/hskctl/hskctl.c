@@ -156,7 +156,7 @@ struct row {
 	uint16_t options;
 	uint8_t snd_wscale, rcv_wscale;
 	uint32_t mss, rto_ms, srtt_us, rttvar_us, cwnd, ssthresh;
-	uint32_t snd_wnd, rcv_wnd;
+	uint32_t snd_wnd, rcv_wnd, rmem;
 	bool peer, listener, tcp;
 };
 
@@ -257,6 +257,9 @@ static int row_attr(const struct nlattr *a, void *data)
 	case HSK_A_RCV_WND:
 		r->rcv_wnd = mnl_attr_get_u32(a);
 		break;
+	case HSK_A_RMEM:
+		r->rmem = mnl_attr_get_u32(a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -276,13 +279,13 @@ static const char *state_name(uint8_t s)
 static void print_tcp(const struct row *r)
 {
 	if (json) {
-		printf(",\"ts\":%s,\"sack\":%s,\"wscale\":%s,\"snd_wscale\":%u,\"rcv_wscale\":%u,\"mss\":%u,\"rto_ms\":%u,\"srtt_us\":%u,\"rttvar_us\":%u,\"cwnd\":%u,\"ssthresh\":%u,\"snd_wnd\":%u,\"rcv_wnd\":%u",
+		printf(",\"ts\":%s,\"sack\":%s,\"wscale\":%s,\"snd_wscale\":%u,\"rcv_wscale\":%u,\"mss\":%u,\"rto_ms\":%u,\"srtt_us\":%u,\"rttvar_us\":%u,\"cwnd\":%u,\"ssthresh\":%u,\"snd_wnd\":%u,\"rcv_wnd\":%u,\"rmem\":%u",
 		       r->options & HSK_OPTI_TS ? "true" : "false",
 		       r->options & HSK_OPTI_SACK ? "true" : "false",
 		       r->options & HSK_OPTI_WSCALE ? "true" : "false",
 		       r->snd_wscale, r->rcv_wscale, r->mss, r->rto_ms,
 		       r->srtt_us, r->rttvar_us, r->cwnd, r->ssthresh,
-		       r->snd_wnd, r->rcv_wnd);
+		       r->snd_wnd, r->rcv_wnd, r->rmem);
 		return;
 	}
 	printf("\t");
@@ -297,7 +300,8 @@ static void print_tcp(const struct row *r)
 	       r->mss ? r->cwnd / r->mss : 0);
 	if (r->mss && r->ssthresh < INT32_MAX)
 		printf(" ssthresh:%u", r->ssthresh / r->mss);
-	printf(" snd_wnd:%u rcv_wnd:%u\n", r->snd_wnd, r->rcv_wnd);
+	printf(" snd_wnd:%u rcv_wnd:%u rmem:%u\n", r->snd_wnd, r->rcv_wnd,
+	       r->rmem);
 }
 
 static int row_cb(const struct nlmsghdr *nlh, void *data)

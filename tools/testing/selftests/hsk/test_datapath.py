@@ -737,6 +737,72 @@ def ooo_sack_run(port, ts):
             os.close(fd)
 
 
+def csum16(b):
+    if len(b) % 2:
+        b += b"\0"
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while t >> 16:
+        t = (t & 0xFFFF) + (t >> 16)
+    return ~t & 0xFFFF
+
+
+def data_segment(src, dst, sport, dport, seq, ack, payload, window=29200):
+    """Raw IPv4 bytes of a PSH|ACK segment, checksums right."""
+    tcp = struct.pack("!HHIIHHHH", sport, dport, seq & M32, ack & M32, 0x5018, window, 0, 0) \
+        + payload
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", csum16(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000, 64, 6, 0,
+                     socket.inet_aton(src), socket.inet_aton(dst))
+    ip = ip[:10] + struct.pack("!H", csum16(ip)) + ip[12:]
+    return ip + tcp
+
+
+def test_tiny_out_of_order_flood_is_bounded():
+    # A peer sends one byte beyond each of 7000 holes (a 14 KB stretch of
+    # its window): each is held as long as the connection's 8 MiB of
+    # receive memory lasts [TCPOFOQueue], then dropped [TCPOFODrop];
+    # hskctl shows what is held, and it stays under the bound. Filling the
+    # first hole delivers up to the next, byte for byte.
+    from test_hskctl import hskctl_json
+    port, n = 8188, 7000
+    opts = [("MSS", 1460), ("SAckOK", b""), ("NOP", None), ("WScale", 7)]
+    with hskdev.Listener(port) as ls, Wire() as w:
+        cl = Client(w, port, options=opts)
+        cl.synack()
+        snd, rcv = (cl.isn + 1) & M32, (cl.iss + 1) & M32
+        cl.send("A", snd, rcv)
+        fd, _ = accept_one(ls)
+        try:
+            c = Counters()
+            for k in range(n):
+                w.link.send(data_segment(cl.src, PEER, cl.sport, port, snd + 2 + 2 * k, rcv,
+                                         bytes([k & 0xFF])))
+            wait_for(lambda: c.delta()["InSegs"] >= n, 30, "the flood to reach the engine")
+            d = c.delta()
+            assert d["TCPOFOQueue"] + d["TCPOFODrop"] == n, d
+            assert d["TCPOFODrop"] > 0 and d["TCPOFOQueue"] > n // 2, d
+            assert d["OfoPruned"] == 0 and d["DropNoMem"] == 0, d
+            rows = [r for r in hskctl_json("list", "-i", "-j", "-p", str(port))
+                    if r["peer"] == "%s:%d" % (cl.src, cl.sport)]
+            assert len(rows) == 1, rows
+            rmem = rows[0]["rmem"]
+            log("%d held, %d dropped, rmem %d bytes" % (d["TCPOFOQueue"], d["TCPOFODrop"], rmem))
+            assert 8 << 20 >= rmem > (8 << 20) - (64 << 10), rows[0]
+            assert rows[0]["recv_q"] == 0, rows[0]
+
+            w.link.send(data_segment(cl.src, PEER, cl.sport, port, snd, rcv, b"hi"))
+            assert read_exact(fd, 3) == b"hi\x00"
+            got = hskctl_json("list", "-i", "-j", "-p", str(port))
+            mine = [r for r in got if r["peer"] == "%s:%d" % (cl.src, cl.sport)]
+            assert mine and mine[0]["rmem"] < rmem, (mine, rmem)
+        finally:
+            os.close(fd)
+    # Closed with data held out of order: RST, and the memory goes back.
+    assert not [r for r in hskctl_json("list", "-j", "-p", str(port))
+                if r["peer"] == "%s:%d" % (cl.src, cl.sport)]
+
+
 def test_out_of_order_data_acked_with_sack_blocks():
     ooo_sack_run(8143, ts=False)
 

@@ -38,7 +38,7 @@ LISTENER_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "accept_q", "ac
 CONN_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "timer_ms", "retrans"}
 # list -i adds, for connections only, what HSK_IOC_INFO says.
 TCP_FIELDS = {"ts", "sack", "wscale", "snd_wscale", "rcv_wscale", "mss", "rto_ms", "srtt_us",
-              "rttvar_us", "cwnd", "ssthresh", "snd_wnd", "rcv_wnd"}
+              "rttvar_us", "cwnd", "ssthresh", "snd_wnd", "rcv_wnd", "rmem"}
 
 
 # --- hskctl --------------------------------------------------------------
@@ -719,7 +719,10 @@ def test_list_i_shows_each_connections_tcp_state():
     i = next(k for k, l in enumerate(lines) if me in l)
     # cwnd in segments; ssthresh not shown while unbounded (no loss yet).
     assert info["ssthresh"] >= 0x7fffffff, info
-    want = "\t ts sack wscale:%u,%u rto:%u rtt:%.3f/%.3f mss:%u cwnd:%u snd_wnd:%u rcv_wnd:%u" % (
+    # Nothing unread: no receive buffers held.
+    assert r["rmem"] == 0, r
+    want = ("\t ts sack wscale:%u,%u rto:%u rtt:%.3f/%.3f mss:%u cwnd:%u snd_wnd:%u rcv_wnd:%u"
+            " rmem:0") % (
         info["snd_wscale"], info["rcv_wscale"], info["rto_ms"], info["srtt_us"] / 1000,
         info["rttvar_us"] / 1000, info["mss"], info["cwnd"] // info["mss"], info["snd_wnd"],
         info["rcv_wnd"])

@@ -12,6 +12,7 @@ needs the rest to be right, the checksums are recomputed after the edit.
 import os
 import random
 import struct
+import subprocess
 
 import hsklib
 from hsklib import (ICMP, IP, TCP, UDP, Counters, IPv6, Link, Raw, check_rst,
@@ -312,6 +313,42 @@ for _case in CASES:
     _test.__name__ = "test_" + _name
     globals()[_test.__name__] = _test
 del _case, _name, _counter, _build, _test
+
+
+def test_subnet_broadcasts_follow_hsk0s_addresses():
+    """An address added to hsk0 makes its subnet's broadcast (and an
+    explicit brd) martian at once; removed, they are ordinary addresses
+    again, answered as any (RST+ACK: no listener)."""
+    extra = [("10.88.0.1/16", None, "10.88.255.255"),
+             ("10.99.0.1/24", "10.99.0.200", "10.99.0.200")]
+
+    def probe(dst):
+        data = bytes(seg("S", seq=S, src=hsklib.new_src(), dst=dst))
+        with Link() as link:
+            c = Counters()
+            link.send(data)
+            d = c.delta()
+            replies = link.sync()
+        return d, replies
+
+    try:
+        for cidr, brd, _ in extra:
+            cmd = ["ip", "addr", "add", cidr, "dev", hsklib.DEV] + (["broadcast", brd] if brd else [])
+            subprocess.run(cmd, check=True)
+        # As fib_add_ifaddr: an explicit brd, and prefix | ~mask anyway.
+        for b in [b for _, _, b in extra] + ["10.99.0.255"]:
+            d, replies = probe(b)
+            assert d["DropBadAddr"] == 1 and d["OutRsts"] == 0, (b, d)
+            hsklib.no_reply(replies)
+    finally:
+        for cidr, _, _ in extra:
+            subprocess.run(["ip", "addr", "del", cidr, "dev", hsklib.DEV])
+    for b in [b for _, _, b in extra] + ["10.99.0.255"]:
+        d, replies = probe(b)
+        assert d["DropBadAddr"] == 0 and d["OutRsts"] == 1, (b, d)
+    # hsk0's own subnet stays martian.
+    d, _ = probe("10.77.0.255")
+    assert d["DropBadAddr"] == 1, d
 
 
 def test_every_counter_covered():
