@@ -1426,6 +1426,34 @@ static void hsk_conn_rtt_arith(struct kunit *test)
 }
 
 /*
+ * The send queue is bounded in memory too: with a peer's MSS of 48 a
+ * segment carries 36 bytes in a buffer of several hundred, and 4 MiB of
+ * such would pin some 90 MiB. The write takes what HSK_SNDMEM holds,
+ * then EAGAIN and no POLLOUT; at MSS 1460 all 4 MiB fit.
+ */
+static void hsk_conn_sndmem_bound(struct kunit *test)
+{
+	struct t_peer p, q;
+	ssize_t n;
+
+	t_est(test, &p, 9174, 7, true, 48);
+	n = t_write(test, p.c, HSK_SNDBUF);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_GT(test, n, 0L);
+	KUNIT_EXPECT_LT(test, n, (ssize_t)(HSK_SNDBUF / 4));
+	KUNIT_EXPECT_LE(test, p.c->snd_mem, HSK_SNDMEM + 4096);
+	KUNIT_EXPECT_EQ(test, p.c->snd_bytes, (u32)n);
+	KUNIT_EXPECT_FALSE(test, hsk_conn_sndbuf_room(p.c));
+	KUNIT_EXPECT_EQ(test, t_write(test, p.c, 100), (ssize_t)-EAGAIN);
+
+	t_est(test, &q, 9175, 7, true, 1460);
+	KUNIT_EXPECT_EQ(test, t_write(test, q.c, HSK_SNDBUF), (ssize_t)HSK_SNDBUF);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_LE(test, q.c->snd_mem, HSK_SNDMEM);
+	KUNIT_EXPECT_EQ(test, t_write(test, q.c, 100), (ssize_t)-EAGAIN);
+}
+
+/*
  * A TSecr ahead of our clock would wrap into an RTT of weeks (the delta
  * times 1000 overflowed, into some 3300 s): no sample from it, as in
  * Linux's tcp_ack_update_rtt(); the segment's own timing stands in.
@@ -2538,6 +2566,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_bad_ack_discards),
 	KUNIT_CASE(hsk_conn_rtt_arith),
 	KUNIT_CASE(hsk_conn_rtt_future_tsecr),
+	KUNIT_CASE(hsk_conn_sndmem_bound),
 	KUNIT_CASE(hsk_conn_rto_backoff),
 	KUNIT_CASE(hsk_conn_xmit_clones),
 	KUNIT_CASE(hsk_conn_idle_timer_fires),

@@ -234,6 +234,7 @@ void hsk_conn_done(struct hsk_conn *c)
 	hsk_ooo_purge(&c->ooo);
 	c->snd_head = NULL;
 	c->snd_bytes = 0;
+	c->snd_mem = 0;
 	hsk_conn_wake(c, wake_up_interruptible_all);
 	if (!c->hashed)
 		return;
@@ -275,6 +276,7 @@ static void hsk_conn_send_fin(struct hsk_conn *c)
 	HSK_SKB_CB(skb)->fin = 1;
 	HSK_SKB_CB(skb)->retrans = 0;
 	c->write_seq++;
+	c->snd_mem += skb->truesize;
 	__skb_queue_tail(&c->sndq, skb);
 	if (!c->snd_head)
 		c->snd_head = skb;

@@ -103,6 +103,7 @@ struct hsk_conn {
 	u32 rto;			/* jiffies */
 	u32 write_seq;			/* seq of the next byte written */
 	u32 snd_bytes;			/* queued in sndq, sent or not */
+	u32 snd_mem;			/* sndq's truesize: HSK_SNDMEM */
 	struct sk_buff_head sndq;	/* data from snd_una on */
 	struct sk_buff *snd_head;	/* first skb not sent yet, or NULL */
 
@@ -146,9 +147,10 @@ enum {
  */
 static inline bool hsk_conn_sndbuf_room(const struct hsk_conn *c)
 {
-	u32 queued = READ_ONCE(c->snd_bytes);
+	u32 queued = READ_ONCE(c->snd_bytes), mem = READ_ONCE(c->snd_mem);
 
-	return queued + queued / 2 <= HSK_SNDBUF;
+	return queued + queued / 2 <= HSK_SNDBUF &&
+	       mem + mem / 2 <= HSK_SNDMEM;
 }
 
 int hsk_conns_init(void);

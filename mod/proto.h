@@ -97,6 +97,12 @@ enum {
 #define HSK_REQS_LOAD_NUM	5	/* ... grows past 5/4 entries per bucket */
 #define HSK_REQS_LOAD_DEN	4
 #define HSK_SNDBUF		(4U << 20)	/* per connection */
+/*
+ * The send queue's memory (truesize): with a peer's MSS of 48 each skb
+ * holds 36 bytes in some 768, and 4 MiB of payload would pin 90 MiB;
+ * the bound makes such a queue hold less payload instead.
+ */
+#define HSK_SNDMEM		(2 * HSK_SNDBUF)
 #define HSK_INIT_CWND		10	/* segments, RFC 6928 */
 #define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
 #define HSK_RTO_MIN		(HZ / 5)	/* Linux's 200 ms, not RFC's 1 s */

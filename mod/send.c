@@ -124,6 +124,7 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 			HSK_SKB_CB(rest)->seq = cb->seq + room;
 			cb->end_seq = cb->seq + room;
 			__skb_queue_after(&c->sndq, skb, rest);
+			c->snd_mem += rest->truesize;
 		}
 		hsk_conn_xmit(c, skb, now);
 		/* Sent before an RTO rewound snd_nxt: a retransmission. */
@@ -215,6 +216,7 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 				      skb_queue_next(&c->sndq, skb);
 		__skb_unlink(skb, &c->sndq);
 		c->snd_bytes -= skb->len;
+		c->snd_mem -= skb->truesize;
 		if (cb->skipped)
 			c->skipped -= skb->len;
 		consume_skb(skb);
@@ -676,6 +678,8 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			break;
 		}
 		room = HSK_SNDBUF - min(c->snd_bytes, HSK_SNDBUF);
+		if (c->snd_mem >= HSK_SNDMEM)
+			room = 0;
 		payload = hsk_conn_payload(c);
 		spin_unlock_bh(&c->lock);
 
@@ -714,6 +718,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		HSK_SKB_CB(skb)->fin = 0;
 		c->write_seq += n;
 		c->snd_bytes += n;
+		c->snd_mem += skb->truesize;
 		__skb_queue_tail(&c->sndq, skb);
 		if (!c->snd_head)
 			c->snd_head = skb;
