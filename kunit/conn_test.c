@@ -1429,7 +1429,8 @@ static void hsk_conn_rtt_arith(struct kunit *test)
  * The send queue is bounded in memory too: with a peer's MSS of 48 a
  * segment carries 36 bytes in a buffer of several hundred, and 4 MiB of
  * such would pin some 90 MiB. The write takes what HSK_SNDMEM holds,
- * then EAGAIN and no POLLOUT; at MSS 1460 all 4 MiB fit.
+ * then EAGAIN and no POLLOUT; at MSS 1460 all 4 MiB fit. A small write
+ * takes a buffer its size.
  */
 static void hsk_conn_sndmem_bound(struct kunit *test)
 {
@@ -1451,6 +1452,12 @@ static void hsk_conn_sndmem_bound(struct kunit *test)
 	hsk_t_flush(test);
 	KUNIT_EXPECT_LE(test, q.c->snd_mem, HSK_SNDMEM);
 	KUNIT_EXPECT_EQ(test, t_write(test, q.c, 100), (ssize_t)-EAGAIN);
+
+	/* A 1-byte write takes a 1-byte buffer, not an MSS-sized one. */
+	t_est(test, &p, 9176, 7, true, 1460);
+	KUNIT_EXPECT_EQ(test, t_write(test, p.c, 1), 1L);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_LE(test, p.c->snd_mem, 1024U);
 }
 
 /*

@@ -694,7 +694,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			continue;
 		}
 		n = min3((size_t)room, (size_t)payload, iov_iter_count(from));
-		skb = hsk_alloc_segment(payload, GFP_KERNEL);
+		skb = hsk_alloc_segment(n, GFP_KERNEL);	/* no more: truesize */
 		if (!skb) {
 			ret = -ENOMEM;
 			break;
