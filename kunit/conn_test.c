@@ -1428,7 +1428,7 @@ static void hsk_conn_rtt_arith(struct kunit *test)
 /*
  * The send queue is bounded in memory too: with a peer's MSS of 48 a
  * segment carries 36 bytes in a buffer of several hundred, and 4 MiB of
- * such would pin some 90 MiB. The write takes what HSK_SNDMEM holds,
+ * such would pin some 64 MiB. The write takes what HSK_SNDMEM holds,
  * then EAGAIN and no POLLOUT; at MSS 1460 all 4 MiB fit. A small write
  * takes a buffer its size.
  */

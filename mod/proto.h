@@ -99,7 +99,7 @@ enum {
 #define HSK_SNDBUF		(4U << 20)	/* per connection */
 /*
  * The send queue's memory (truesize): with a peer's MSS of 48 each skb
- * holds 36 bytes in some 768, and 4 MiB of payload would pin 90 MiB;
+ * holds 36 bytes in 576, and 4 MiB of payload would pin 64 MiB;
  * the bound makes such a queue hold less payload instead.
  */
 #define HSK_SNDMEM		(2 * HSK_SNDBUF)
