@@ -311,7 +311,7 @@ static bool hsk_conn_sack_reneged(struct hsk_conn *c)
  */
 static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
 {
-	u32 left[HSK_MAX_SACK], right[HSK_MAX_SACK];
+	u32 left[HSK_MAX_SACK], right[HSK_MAX_SACK], low;
 	unsigned int i, n = 0;
 	struct sk_buff *skb;
 
@@ -327,10 +327,20 @@ static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
 	}
 	if (!n)
 		return false;
-	skb_queue_walk(&c->sndq, skb) {
+	low = left[0];
+	for (i = 1; i < n; i++)
+		if (before(left[i], low))
+			low = left[i];
+	/*
+	 * Top down, as far as the lowest left edge: blocks report the newest
+	 * data, so a SACK ACK costs what it covers, not the whole queue.
+	 */
+	for (skb = hsk_conn_last_sent(c); skb;
+	     skb = skb_queue_is_first(&c->sndq, skb) ? NULL :
+		   skb_queue_prev(&c->sndq, skb)) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
-		if (skb == c->snd_head)
+		if (!after(cb->end_seq, low))
 			break;
 		for (i = 0; i < n && !cb->sacked; i++)
 			if (!before(cb->seq, left[i]) &&
