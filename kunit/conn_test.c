@@ -2072,6 +2072,46 @@ static void hsk_conn_ooo_flood(struct kunit *test)
 }
 
 /*
+ * Past half of the receive memory, the window offers no more than the
+ * rest holds at twice the payload: with 3200 one-byte runs held (their
+ * buffers cost hundreds of times their bytes) the room offered is far
+ * below the 4 MiB less 3200 bytes the payload alone would allow, and
+ * HSK_IOC_INFO's rcv_wnd says so. A promise made is kept: data up to
+ * the right edge advertised before is still taken.
+ */
+static void hsk_conn_rcv_window_follows_memory(struct kunit *test)
+{
+	struct hsk_info info = { };
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 s0, k, mem;
+
+	t_est_std(test, &p, 9177);
+	c = p.c;
+	s0 = p.s.seq;
+	for (k = 0; k < 3200; k++) {
+		t_xmit(test, &p, HSK_TH_ACK, s0 + 2 + 2 * k, 1);
+		hsk_t_flush(test);
+	}
+	mem = c->rx_mem + c->ooo.mem;
+	KUNIT_ASSERT_GT(test, mem, HSK_RCVMEM / 2);
+	KUNIT_EXPECT_EQ(test, hsk_conn_rcv_space(c), (HSK_RCVMEM - mem) / 2);
+	KUNIT_EXPECT_LT(test, hsk_conn_rcv_space(c), HSK_RCVBUF / 2);
+	hsk_conn_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.rcv_wnd, hsk_conn_rcv_space(c));
+
+	/* Near the old right edge: inside the promise, so held. */
+	t_xmit(test, &p, HSK_TH_ACK, c->rcv_adv - 1, 1);
+	t_expect_ack(test, &p, p.iss + 1, s0, &r);
+	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 3201U);
+	t_xmit(test, &p, HSK_TH_ACK, s0, 2);
+	p.s.seq = s0 + 3;
+	t_expect_ack(test, &p, p.iss + 1, s0 + 3, &r);
+	t_expect_rxq(test, c, s0, 3);
+}
+
+/*
  * In-order data in tiny segments that nobody reads yet shares buffers:
  * 2000 one-byte segments cost a few kilobytes, not 2000 buffers.
  */
@@ -2583,6 +2623,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_ooo_overlap),
 	KUNIT_CASE(hsk_conn_ooo_flood),
 	KUNIT_CASE(hsk_conn_rcv_coalesce),
+	KUNIT_CASE(hsk_conn_rcv_window_follows_memory),
 	KUNIT_CASE(hsk_conn_sack_1_hole),
 	KUNIT_CASE(hsk_conn_sack_2_holes),
 	KUNIT_CASE(hsk_conn_sack_3_holes),

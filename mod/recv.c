@@ -16,12 +16,23 @@
 #include <linux/poll.h>
 #include <net/tcp.h>
 
-/* Free receive space: what the window may offer. */
+/*
+ * Free receive space: what the window may offer. Past half of
+ * HSK_RCVMEM, no more than the rest of it holds at twice the payload
+ * (what a clone may cost before it is copied), as Linux sizes its window
+ * from rcvbuf less rmem: a peer whose segments cost more than that then
+ * sees the window close instead of its data dropped. Data that costs at
+ * most twice its size never meets the bound first.
+ */
 u32 hsk_conn_rcv_space(const struct hsk_conn *c)
 {
 	u32 used = c->rx_bytes + c->ooo.bytes;
+	u32 mem = c->rx_mem + c->ooo.mem;
+	u32 space = used >= HSK_RCVBUF ? 0 : HSK_RCVBUF - used;
 
-	return used >= HSK_RCVBUF ? 0 : HSK_RCVBUF - used;
+	if (mem > HSK_RCVMEM / 2)
+		space = min(space, (HSK_RCVMEM - min(mem, HSK_RCVMEM)) / 2);
+	return space;
 }
 
 /*
