@@ -895,41 +895,40 @@ static void hsk_conn_ts_every_segment(struct kunit *test)
 	hsk_t_flush(test);
 }
 
+/*
+ * A fresh connection's first @len bytes go out at once as segments of
+ * @seg bytes (the last the rest), byte for byte, and nothing else.
+ */
+static void t_write_expect_segs(struct kunit *test, struct t_peer *p,
+				u32 len, u32 seg)
+{
+	u32 seq = p->iss + 1, off;
+
+	KUNIT_ASSERT_EQ(test, t_write(test, p->c, len), (ssize_t)len);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), DIV_ROUND_UP(len, seg));
+	for (off = 0; off < len; off += seg)
+		t_expect_data(test, p, seq + off, min(seg, len - off));
+	hsk_t_expect_none(test);
+}
+
 /* Segments of the MSS less the 12 bytes of NOP NOP TS on each. */
 static void hsk_conn_segment_size(struct kunit *test)
 {
 	struct t_peer p, q, s;
-	u32 seq;
 
 	/* Timestamps: 1460 - 12. */
 	t_est_std(test, &p, 9120);
 	KUNIT_EXPECT_EQ(test, (int)p.c->mss, 1460);
-	KUNIT_ASSERT_EQ(test, t_write(test, p.c, 4000), 4000L);
-	seq = p.iss + 1;
-	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 3U);
-	t_expect_data(test, &p, seq, 1448);
-	t_expect_data(test, &p, seq + 1448, 1448);
-	t_expect_data(test, &p, seq + 2896, 4000 - 2896);
-	hsk_t_expect_none(test);
+	t_write_expect_segs(test, &p, 4000, 1448);
 
 	/* No timestamps: the whole MSS. */
 	t_est(test, &q, 9121, 7, false, 1460);
-	KUNIT_ASSERT_EQ(test, t_write(test, q.c, 3000), 3000L);
-	seq = q.iss + 1;
-	t_expect_data(test, &q, seq, 1460);
-	t_expect_data(test, &q, seq + 1460, 1460);
-	t_expect_data(test, &q, seq + 2920, 80);
-	hsk_t_expect_none(test);
+	t_write_expect_segs(test, &q, 3000, 1460);
 
 	/* A smaller MSS from the peer: that, less the timestamps. */
 	t_est(test, &s, 9122, 7, true, 1000);
 	KUNIT_EXPECT_EQ(test, (int)s.c->mss, 1000);
-	KUNIT_ASSERT_EQ(test, t_write(test, s.c, 2000), 2000L);
-	seq = s.iss + 1;
-	t_expect_data(test, &s, seq, 988);
-	t_expect_data(test, &s, seq + 988, 988);
-	t_expect_data(test, &s, seq + 1976, 24);
-	hsk_t_expect_none(test);
+	t_write_expect_segs(test, &s, 2000, 988);
 }
 
 /*
@@ -942,17 +941,11 @@ static void hsk_conn_min_snd_mss(struct kunit *test)
 	static const u16 tiny[] = { 1, 11, 12, 13, 47 };
 	struct t_peer p;
 	unsigned int i;
-	u32 seq;
 
 	for (i = 0; i < ARRAY_SIZE(tiny); i++) {
 		t_est(test, &p, 9160 + i, 7, true, tiny[i]);
 		KUNIT_EXPECT_EQ(test, (int)p.c->mss, HSK_MIN_SND_MSS);
-		KUNIT_ASSERT_EQ(test, t_write(test, p.c, 100), 100L);
-		seq = p.iss + 1;
-		t_expect_data(test, &p, seq, 36);
-		t_expect_data(test, &p, seq + 36, 36);
-		t_expect_data(test, &p, seq + 72, 28);
-		hsk_t_expect_none(test);
+		t_write_expect_segs(test, &p, 100, HSK_MIN_SND_MSS - 12);
 	}
 	t_est(test, &p, 9165, 7, true, 48);
 	KUNIT_EXPECT_EQ(test, (int)p.c->mss, 48);

@@ -222,15 +222,10 @@ struct sk_buff *hsk_rcv_data(const struct sk_buff *skb, unsigned int off,
 bool hsk_rcv_append(struct sk_buff *tail, const struct sk_buff *skb,
 		    unsigned int off, u32 len);
 
-static inline bool hsk_rcv_over(const struct hsk_conn *c, u32 need)
-{
-	return c->rx_mem + c->ooo.mem + need > HSK_RCVMEM;
-}
-
 /* The out-of-order store (ooo.c), c->lock held. */
 void hsk_ooo_init(struct hsk_ooo *q);
 void hsk_ooo_purge(struct hsk_ooo *q);
-bool hsk_ooo_prune(struct hsk_ooo *q, u32 seq, u32 keep);
+bool hsk_rcv_make_room(struct hsk_conn *c, u32 seq, u32 need);
 bool hsk_ooo_take(struct hsk_ooo *q, u32 rcv_nxt, struct sk_buff_head *out);
 void hsk_ooo_add(struct hsk_conn *c, const struct sk_buff *skb,
 		 unsigned int off, u32 seq, u32 len, bool fin);

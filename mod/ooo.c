@@ -112,7 +112,7 @@ static struct hsk_ooo_run *hsk_ooo_reach(const struct hsk_ooo *q, u32 seq,
  * most @keep: Linux's tcp_prune_ofo_queue(). The peer resends them; if
  * it had them SACKed it sees us renege (RFC 2018 8).
  */
-bool hsk_ooo_prune(struct hsk_ooo *q, u32 seq, u32 keep)
+static bool hsk_ooo_prune(struct hsk_ooo *q, u32 seq, u32 keep)
 {
 	struct hsk_ooo_run *r;
 	bool pruned = false;
@@ -123,6 +123,23 @@ bool hsk_ooo_prune(struct hsk_ooo *q, u32 seq, u32 keep)
 		pruned = true;
 	}
 	return pruned;
+}
+
+/*
+ * Room for @need more bytes of receive memory (truesize) for data at
+ * @seq: what is held out of order beyond @seq goes first if the rest
+ * would pass HSK_RCVMEM [OfoPruned]. False if even that is not enough.
+ */
+bool hsk_rcv_make_room(struct hsk_conn *c, u32 seq, u32 need)
+{
+	u32 other = c->rx_mem + need;
+
+	if (c->rx_mem + c->ooo.mem + need <= HSK_RCVMEM)
+		return true;
+	if (hsk_ooo_prune(&c->ooo, seq, other < HSK_RCVMEM ?
+			  HSK_RCVMEM - other : 0))
+		hsk_inc(HSK_MIB_OfoPruned);
+	return c->rx_mem + c->ooo.mem + need <= HSK_RCVMEM;
 }
 
 /*
@@ -268,17 +285,10 @@ void hsk_ooo_add(struct hsk_conn *c, const struct sk_buff *skb,
 		hsk_inc(HSK_MIB_DropNoMem);
 		return;
 	}
-	if (hsk_rcv_over(c, data->truesize + HSK_OOO_RUN_MEM)) {
-		u32 other = c->rx_mem + data->truesize + HSK_OOO_RUN_MEM;
-
-		if (hsk_ooo_prune(q, seq, other < HSK_RCVMEM ?
-				  HSK_RCVMEM - other : 0))
-			hsk_inc(HSK_MIB_OfoPruned);
-		if (hsk_rcv_over(c, data->truesize + HSK_OOO_RUN_MEM)) {
-			kfree_skb(data);
-			hsk_inc(HSK_MIB_TCPOFODrop);
-			return;
-		}
+	if (!hsk_rcv_make_room(c, seq, data->truesize + HSK_OOO_RUN_MEM)) {
+		kfree_skb(data);
+		hsk_inc(HSK_MIB_TCPOFODrop);
+		return;
 	}
 	HSK_SKB_CB(data)->seq = seq;
 	HSK_SKB_CB(data)->end_seq = end;

@@ -60,11 +60,12 @@ u16 hsk_conn_window(struct hsk_conn *c)
 void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
 			u8 *buf, unsigned int room)
 {
-	unsigned int max = (room - HSK_SACK_OPTLEN(0)) / HSK_OPTLEN_SACK_BLOCK;
+	unsigned int max;
 
 	if (!(c->opts & HSK_OPTI_SACK) || hsk_ooo_empty(&c->ooo) ||
 	    room < HSK_SACK_OPTLEN(1))
 		return;
+	max = (room - HSK_SACK_OPTLEN(0)) / HSK_OPTLEN_SACK_BLOCK;
 	o->nr_sack = hsk_ooo_sack(&c->ooo, buf, min_t(unsigned int, max,
 							HSK_MAX_SACK));
 	o->sack = buf;
@@ -196,17 +197,10 @@ static bool hsk_conn_queue(struct hsk_conn *c, struct sk_buff *skb,
 		hsk_inc(HSK_MIB_DropNoMem);
 		return false;
 	}
-	if (hsk_rcv_over(c, data->truesize)) {
-		u32 other = c->rx_mem + data->truesize;
-
-		if (hsk_ooo_prune(&c->ooo, c->rcv_nxt, other < HSK_RCVMEM ?
-				  HSK_RCVMEM - other : 0))
-			hsk_inc(HSK_MIB_OfoPruned);
-		if (hsk_rcv_over(c, data->truesize)) {
-			kfree_skb(data);
-			hsk_inc(HSK_MIB_TCPRcvQDrop);
-			return false;
-		}
+	if (!hsk_rcv_make_room(c, c->rcv_nxt, data->truesize)) {
+		kfree_skb(data);
+		hsk_inc(HSK_MIB_TCPRcvQDrop);
+		return false;
 	}
 	__skb_queue_tail(&c->rxq, data);
 	c->rx_mem += data->truesize;

@@ -250,15 +250,19 @@ static void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
  * retransmission is left to the RTO, as RFC 6675 does).
  */
 
+/* The skb before @skb in sndq, or NULL. */
+static struct sk_buff *hsk_sndq_prev(struct hsk_conn *c, struct sk_buff *skb)
+{
+	return skb_queue_is_first(&c->sndq, skb) ? NULL :
+	       skb_queue_prev(&c->sndq, skb);
+}
+
 /* The last skb sent, or NULL. */
 static struct sk_buff *hsk_conn_last_sent(struct hsk_conn *c)
 {
 	struct sk_buff *skb = c->snd_head;
 
-	if (!skb)
-		return skb_peek_tail(&c->sndq);
-	return skb_queue_is_first(&c->sndq, skb) ? NULL :
-	       skb_queue_prev(&c->sndq, skb);
+	return skb ? hsk_sndq_prev(c, skb) : skb_peek_tail(&c->sndq);
 }
 
 /*
@@ -335,9 +339,7 @@ static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
 	 * Top down, as far as the lowest left edge: blocks report the newest
 	 * data, so a SACK ACK costs what it covers, not the whole queue.
 	 */
-	for (skb = hsk_conn_last_sent(c); skb;
-	     skb = skb_queue_is_first(&c->sndq, skb) ? NULL :
-		   skb_queue_prev(&c->sndq, skb)) {
+	for (skb = hsk_conn_last_sent(c); skb; skb = hsk_sndq_prev(c, skb)) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
 		if (!after(cb->end_seq, low))
@@ -362,9 +364,7 @@ static bool hsk_conn_sack_update(struct hsk_conn *c)
 	bool hole = false;
 	struct sk_buff *skb;
 
-	for (skb = hsk_conn_last_sent(c); skb;
-	     skb = skb_queue_is_first(&c->sndq, skb) ? NULL :
-		   skb_queue_prev(&c->sndq, skb)) {
+	for (skb = hsk_conn_last_sent(c); skb; skb = hsk_sndq_prev(c, skb)) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
 		if (cb->sacked) {
