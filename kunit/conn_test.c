@@ -2235,6 +2235,43 @@ static void t_sacks(struct t_peer *p, u8 *buf, unsigned int n, ...)
 	p->s.xoptlen = n ? 4 + 8 * n : 0;
 }
 
+/*
+ * The scoreboard's counts are what a walk of the sent skbs finds, and its
+ * index holds sndq in order.
+ */
+static void t_sb_check(struct kunit *test, struct hsk_conn *c)
+{
+	struct hsk_sb_counts n;
+	struct rb_node *node;
+	struct sk_buff *skb;
+
+	spin_lock_bh(&c->lock);
+	hsk_sb_count(c, &n);
+	KUNIT_EXPECT_EQ(test, c->sb.n.out, n.out);
+	KUNIT_EXPECT_EQ(test, c->sb.n.sacked, n.sacked);
+	KUNIT_EXPECT_EQ(test, c->sb.n.sacked_segs, n.sacked_segs);
+	KUNIT_EXPECT_EQ(test, c->sb.n.lost, n.lost);
+	KUNIT_EXPECT_EQ(test, c->sb.n.lost_segs, n.lost_segs);
+	KUNIT_EXPECT_EQ(test, c->sb.n.rexmit, n.rexmit);
+	KUNIT_EXPECT_EQ(test, c->sb.n.rexmit_segs, n.rexmit_segs);
+	node = rb_first(&c->sb.index);
+	skb_queue_walk(&c->sndq, skb) {
+		KUNIT_EXPECT_PTR_EQ(test, node, &HSK_SKB_CB(skb)->node);
+		if (!node)
+			break;
+		node = rb_next(node);
+	}
+	KUNIT_EXPECT_NULL(test, node);
+	spin_unlock_bh(&c->lock);
+}
+
+/* An ACK from the client, and the scoreboard checked after it. */
+static void t_sack_ack(struct kunit *test, struct t_peer *p)
+{
+	t_ack(test, p);
+	t_sb_check(test, p->c);
+}
+
 /* Bit i: the i-th skb of sndq (from snd_una) is marked SACKed. */
 static u32 t_sacked(struct hsk_conn *c)
 {
@@ -2286,18 +2323,18 @@ static void hsk_conn_sackrx_two_holes(struct kunit *test)
 	u32 i;
 
 	p.s.ack = SEG(1);
-	t_ack(test, &p);			/* segment 0 */
+	t_sack_ack(test, &p);			/* segment 0 */
 	hsk_t_expect_none(test);
 	t_sacks(&p, o, 1, SEG(2), SEG(3));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	t_sacks(&p, o, 1, SEG(2), SEG(4));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2));
 
 	t_sacks(&p, o, 2, SEG(5), SEG(6), SEG(2), SEG(4));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
 	t_expect_data(test, &p, SEG(1), 1448);
 	KUNIT_EXPECT_TRUE(test, c->in_recovery);
@@ -2305,15 +2342,15 @@ static void hsk_conn_sackrx_two_holes(struct kunit *test)
 
 	/* Two SACKed above segment 4: not lost yet, and pipe is full. */
 	t_sacks(&p, o, 2, SEG(5), SEG(7), SEG(2), SEG(4));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	t_sacks(&p, o, 2, SEG(5), SEG(8), SEG(2), SEG(4));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
 	t_expect_data(test, &p, SEG(4), 1448);
 	for (i = 9; i <= 10; i++) {
 		t_sacks(&p, o, 2, SEG(5), SEG(i), SEG(2), SEG(4));
-		t_ack(test, &p);
+		t_sack_ack(test, &p);
 	}
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2) | BIT(4) |
@@ -2322,12 +2359,12 @@ static void hsk_conn_sackrx_two_holes(struct kunit *test)
 	/* Segment 1 arrives: a partial ACK; 4 is on its way already. */
 	p.s.ack = SEG(4);
 	t_sacks(&p, o, 1, SEG(5), SEG(10));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_TRUE(test, c->in_recovery);
 	t_sacks(&p, o, 0);
 	p.s.ack = SEG(10);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 	KUNIT_EXPECT_EQ(test, c->snd_una, SEG(10));
@@ -2354,26 +2391,26 @@ static void hsk_conn_sackrx_holes_at_once(struct kunit *test)
 
 	p.s.ack = s;
 	t_sacks(&p, o, 2, SEG(6), SEG(10), SEG(2), SEG(4));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 4U);
 	t_expect_data(test, &p, SEG(0), 1448);
 	t_expect_data(test, &p, SEG(1), 1448);
 	t_expect_data(test, &p, SEG(4), 1448);
 	t_expect_data(test, &p, SEG(5), 1448);
 	KUNIT_EXPECT_TRUE(test, c->in_recovery);
-	KUNIT_EXPECT_EQ(test, c->pipe, 4U * 1448);
+	KUNIT_EXPECT_EQ(test, hsk_sb_pipe(c), 4U * 1448);
 
 	/* The same news again: nothing more to send. */
 	for (i = 0; i < 4; i++)
-		t_ack(test, &p);
+		t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	p.s.ack = SEG(4);
 	t_sacks(&p, o, 1, SEG(6), SEG(10));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	t_sacks(&p, o, 0);
 	p.s.ack = SEG(10);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 4L);
@@ -2394,22 +2431,22 @@ static void hsk_conn_sackrx_bad_blocks(struct kunit *test)
 	u8 o[40];
 
 	p.s.ack = SEG(1);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	/* Past snd_nxt (by one byte, and far), reversed. */
 	t_sacks(&p, o, 3, SEG(2), SEG(10) + 1, SEG(5), SEG(5) + 0x40000000,
 		SEG(9), SEG(3));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	/* A D-SACK below snd_una, an empty block, one wrapped round. */
 	t_sacks(&p, o, 3, SEG(0), SEG(1), SEG(4), SEG(4),
 		SEG(6), SEG(2) + 0x80000000);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 
 	t_sacks(&p, o, 1, SEG(3), SEG(11));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
 	t_expect_data(test, &p, SEG(1), 1448);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
@@ -2437,7 +2474,7 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 	/* 0 and 1 lost, 2 and 3 SACKed. */
 	p.s.ack = s;
 	t_sacks(&p, o, 1, SEG(2), SEG(4));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3));
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
@@ -2445,11 +2482,12 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
 	t_expect_data(test, &p, SEG(0), 1448);
+	t_sb_check(test, c);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3));
 	KUNIT_EXPECT_EQ(test, c->cwnd, (u32)c->mss);
 
 	/* The blocks again: past the rewound snd_nxt, so ignored. */
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3));
 	hsk_t_expect_none(test);
 
@@ -2458,7 +2496,7 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 	 * passed over and not in flight, so 4 goes too.
 	 */
 	p.s.ack = SEG(1);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
 	t_expect_data(test, &p, SEG(1), 1448);
 	t_expect_data(test, &p, SEG(4), 1448);
@@ -2472,7 +2510,7 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 	 */
 	t_sacks(&p, o, 0);
 	p.s.ack = SEG(4);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_EXPECT_EQ(test, c->skipped, 0U);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
@@ -2484,7 +2522,7 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 
 	/* 4 SACKed, then an ACK up to it only: the peer reneged. */
 	t_sacks(&p, o, 1, SEG(4), SEG(5));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 0L);
@@ -2512,25 +2550,120 @@ static void hsk_conn_sackrx_lost_then_sacked(struct kunit *test)
 
 	p.s.ack = s;
 	t_sacks(&p, o, 1, SEG(6), SEG(10));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 5U);
 	for (k = 0; k < 5; k++)
 		t_expect_data(test, &p, SEG(k), 1448);
 	t_sacks(&p, o, 1, SEG(5), SEG(10));
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	p.s.ack = SEG(1);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	p.s.ack = SEG(3);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 5L);
 	t_sacks(&p, o, 0);
 	p.s.ack = SEG(10);
-	t_ack(test, &p);
+	t_sack_ack(test, &p);
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+}
+
+/*
+ * A block that grows on both sides, and one whose edges cut segments: the
+ * last ACK's blocks are remembered, so only the new parts are looked at,
+ * yet a segment across a remembered edge is marked once wholly inside.
+ */
+static void hsk_conn_sackrx_block_grows(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9179, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
+
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(4) + 100, SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(5));
+	t_sacks(&p, o, 1, SEG(4), SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(4) | BIT(5));
+	t_sacks(&p, o, 1, SEG(2), SEG(8) - 1);
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(2) | BIT(3) | BIT(4) | BIT(5) |
+			BIT(6));
+	t_sacks(&p, o, 2, SEG(9), SEG(10), SEG(2), SEG(8));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), GENMASK(7, 2) | BIT(9));
+	/* 0 and 1 are lost, 8 (one SACKed above it) not yet. */
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	t_expect_data(test, &p, SEG(1), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 2L);
 #undef SEG
+}
+
+/*
+ * A thousand segments in flight and the first lost; the peer ACKs each
+ * arrival with a block one segment longer, as a receiver does. The first
+ * goes again at the third duplicate and nothing else does, and the
+ * scoreboard looks at a few skbs per ACK however long the block grows
+ * (16 here); walking the queue, as it did, looked at all thousand two or
+ * three times per ACK.
+ */
+static void hsk_conn_sackrx_cost(struct kunit *test)
+{
+	const u32 nseg = 1000;
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 s, k;
+	u8 o[40];
+
+	t_est_std(test, &p, 9180);
+	c = p.c;
+	s = p.iss + 1;
+	spin_lock_bh(&c->lock);
+	c->cwnd = nseg * 1448;	/* as if slow start had got there */
+	spin_unlock_bh(&c->lock);
+	p.s.window = 65535;	/* 8 MiB, scaled */
+	p.s.ack = s;
+	t_ack(test, &p);
+	KUNIT_ASSERT_GE(test, c->snd_wnd, nseg * 1448);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, nseg * 1448), nseg * 1448L);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), nseg);
+	hsk_t_flush(test);
+	hsk_t_snap(&m);
+	c->sb.visits = 0;
+
+	p.s.ack = s;
+	for (k = 1; k < nseg; k++) {
+		t_sacks(&p, o, 1, s + 1448, s + (k + 1) * 1448);
+		t_ack(test, &p);
+		if (k == 3) {
+			KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+			t_expect_data(test, &p, s, 1448);
+			KUNIT_EXPECT_TRUE(test, c->in_recovery);
+		}
+	}
+	hsk_t_expect_none(test);
+	kunit_info(test, "%u skbs looked at for %u ACKs", c->sb.visits,
+		   nseg - 1);
+	KUNIT_EXPECT_LT(test, c->sb.visits, 32 * nseg);
+	KUNIT_EXPECT_EQ(test, hsk_sb_pipe(c), 1448U);
+	t_sb_check(test, c);
+
+	t_sacks(&p, o, 0);
+	p.s.ack = s + nseg * 1448;
+	t_sack_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_sb_pipe(c), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
 }
 
 /* Without SACK agreed, blocks are ignored: recovery stays NewReno's. */
@@ -2630,6 +2763,8 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sackrx_bad_blocks),
 	KUNIT_CASE(hsk_conn_sackrx_rto_keeps),
 	KUNIT_CASE(hsk_conn_sackrx_lost_then_sacked),
+	KUNIT_CASE(hsk_conn_sackrx_block_grows),
+	KUNIT_CASE(hsk_conn_sackrx_cost),
 	KUNIT_CASE(hsk_conn_sackrx_not_agreed),
 	{}
 };

@@ -118,6 +118,7 @@ static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
 	skb_queue_head_init(&c->rxq);
 	hsk_ooo_init(&c->ooo);
 	skb_queue_head_init(&c->sndq);
+	hsk_sb_init(c);
 	init_waitqueue_head(&c->wait);
 	mutex_init(&c->rmutex);
 	timer_setup(&c->timer, hsk_conn_timer_fn, 0);
@@ -231,6 +232,7 @@ void hsk_conn_done(struct hsk_conn *c)
 	hsk_conn_set_state(c, HSK_CLOSE);
 	hsk_conn_stop_timer(c);
 	__skb_queue_purge(&c->sndq);
+	hsk_sb_init(c);
 	hsk_ooo_purge(&c->ooo);
 	c->snd_head = NULL;
 	c->snd_bytes = 0;
@@ -271,15 +273,7 @@ static void hsk_conn_send_fin(struct hsk_conn *c)
 		hsk_conn_done(c);
 		return;
 	}
-	HSK_SKB_CB(skb)->seq = c->write_seq;
-	HSK_SKB_CB(skb)->end_seq = c->write_seq + 1;
-	HSK_SKB_CB(skb)->fin = 1;
-	HSK_SKB_CB(skb)->retrans = 0;
-	c->write_seq++;
-	c->snd_mem += skb->truesize;
-	__skb_queue_tail(&c->sndq, skb);
-	if (!c->snd_head)
-		c->snd_head = skb;
+	hsk_sndq_tail(c, skb, 0);
 	c->fin_queued = true;
 	hsk_conn_set_state(c, c->state == HSK_ESTABLISHED ? HSK_FIN_WAIT1 :
 						       HSK_LAST_ACK);

@@ -38,6 +38,7 @@ struct hsk_skb_cb {
 	u8 lost;		/* RFC 6675 IsLost, or the head at a fast rexmit */
 	u8 rexmit;		/* resent by SACK recovery since the RTO: in pipe */
 	u8 skipped;		/* SACKed, so not resent after an RTO: see push */
+	struct rb_node node;	/* in sb.index, while on sndq */
 };
 
 #define HSK_SKB_CB(skb) ((struct hsk_skb_cb *)(skb)->cb)
@@ -56,6 +57,42 @@ struct hsk_ooo {
 	u32 bytes;			/* payload held: the window's share */
 	u32 mem;			/* truesize held, runs included */
 };
+
+/* What the sent part of sndq holds, in bytes and in skbs (segs). */
+struct hsk_sb_counts {
+	u32 out;			/* bytes sent: snd_una to snd_nxt */
+	u32 sacked, sacked_segs;
+	u32 lost, lost_segs;		/* lost and not SACKed */
+	u32 rexmit, rexmit_segs;	/* resent and not SACKed */
+};
+
+/*
+ * The sender's SACK scoreboard (scoreboard.c), under the connection's lock
+ * like sndq: every skb of sndq in an rbtree by sequence, and counts of the
+ * sent part so that pipe is out - sacked - lost + rexmit (Linux's
+ * tcp_packets_in_flight) with no walk per ACK.
+ */
+struct hsk_scoreboard {
+	struct rb_root index;
+	struct hsk_sb_counts n;
+	/* IsLost is decided up to here (NULL: nothing), SACKed at or below. */
+	struct sk_buff *lost_hint;
+	u32 hint_sacked, hint_sacked_segs;
+	/* At or below: SACKed or resent, no hole to resend. */
+	struct sk_buff *rexmit_hint;
+	/* The last ACK's blocks, all marked: a repeat costs nothing. */
+	u32 cache[HSK_MAX_SACK][2];
+	u8 ncache;
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+	u32 visits;			/* skbs looked at: KUnit's cost check */
+#endif
+};
+
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+#define hsk_sb_visit(c)	((c)->sb.visits++)
+#else
+#define hsk_sb_visit(c)	do { } while (0)
+#endif
 
 /*
  * A synchronized connection, from the third ACK to CLOSED. References: one
@@ -93,7 +130,6 @@ struct hsk_conn {
 	u32 cwnd;			/* bytes */
 	u32 ssthresh;
 	u32 recover;			/* NewReno: snd_nxt at fast retransmit */
-	u32 pipe;			/* RFC 6675 SetPipe, in SACK recovery */
 	u32 skipped;			/* bytes of cb->skipped skbs in sndq */
 	u8 dupacks;
 	u8 retries;			/* consecutive RTO or probe backoffs */
@@ -106,6 +142,7 @@ struct hsk_conn {
 	u32 snd_mem;			/* sndq's truesize: HSK_SNDMEM */
 	struct sk_buff_head sndq;	/* data from snd_una on */
 	struct sk_buff *snd_head;	/* first skb not sent yet, or NULL */
+	struct hsk_scoreboard sb;
 
 	/* Receive side. */
 	u32 irs;
@@ -207,6 +244,7 @@ void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 void hsk_conn_challenge_ack(struct hsk_conn *c, unsigned long now);
 bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		      unsigned long now);
+void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len);
 void hsk_conn_push(struct hsk_conn *c, unsigned long now);
 void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
@@ -221,6 +259,31 @@ struct sk_buff *hsk_rcv_data(const struct sk_buff *skb, unsigned int off,
 			     u32 len);
 bool hsk_rcv_append(struct sk_buff *tail, const struct sk_buff *skb,
 		    unsigned int off, u32 len);
+
+/* The SACK scoreboard (scoreboard.c), c->lock held. */
+void hsk_sb_init(struct hsk_conn *c);
+void hsk_sb_insert(struct hsk_conn *c, struct sk_buff *skb);
+void hsk_sb_count(struct hsk_conn *c, struct hsk_sb_counts *n);
+void hsk_sb_reset(struct hsk_conn *c);
+void hsk_sb_sent(struct hsk_conn *c, const struct sk_buff *skb);
+void hsk_sb_trim_head(struct hsk_conn *c, struct sk_buff *skb, u32 len,
+		      bool sent);
+void hsk_sb_unlink(struct hsk_conn *c, struct sk_buff *skb, bool sent);
+void hsk_sb_split(struct hsk_conn *c, struct sk_buff *rest);
+void hsk_sb_set_lost(struct hsk_conn *c, struct sk_buff *skb);
+void hsk_sb_set_rexmit(struct hsk_conn *c, struct sk_buff *skb);
+bool hsk_sb_mark(struct hsk_conn *c, const struct hsk_opts *o);
+bool hsk_sb_update(struct hsk_conn *c, u32 payload);
+struct sk_buff *hsk_sb_next(struct hsk_conn *c, struct sk_buff *skb);
+struct sk_buff *hsk_sb_first_hole(struct hsk_conn *c);
+
+/* RFC 6675 SetPipe: what is in flight, in SACK recovery. */
+static inline u32 hsk_sb_pipe(const struct hsk_conn *c)
+{
+	const struct hsk_sb_counts *n = &c->sb.n;
+
+	return n->out - n->sacked - n->lost + n->rexmit;
+}
 
 /* The out-of-order store (ooo.c), c->lock held. */
 void hsk_ooo_init(struct hsk_ooo *q);

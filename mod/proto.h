@@ -65,6 +65,8 @@ enum {
 #define HSK_MAX_SACK		4
 #define HSK_MAX_SACK_TS		3
 #define HSK_SACK_OPTLEN(n)	(4 + (n) * HSK_OPTLEN_SACK_BLOCK)
+/* RFC 6675 DupThresh: SACKed segments above a hole that make it lost. */
+#define HSK_DUPTHRESH		3
 
 #define HSK_TCP_HLEN		20	/* TCP header without options */
 #define HSK_TCP_MAX_HLEN	60	/* data offset is 4 bits of words */

@@ -18,9 +18,6 @@
 #include <linux/sched/signal.h>
 #include <net/tcp.h>
 
-/* RFC 6675 DupThresh: SACKed segments above a hole that make it lost. */
-#define HSK_DUPTHRESH	3
-
 /* Payload per segment: the MSS less the options every segment carries. */
 static u32 hsk_conn_payload(const struct hsk_conn *c)
 {
@@ -92,12 +89,13 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		if (cb->sacked) {
 			cb->skipped = 1;
 			c->skipped += skb->len;
+			hsk_sb_sent(c, skb);
 			c->snd_nxt = cb->end_seq;
 			c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
 				      skb_queue_next(&c->sndq, skb);
 			continue;
 		}
-		flight = hsk_conn_sack_recovery(c) ? c->pipe :
+		flight = hsk_conn_sack_recovery(c) ? hsk_sb_pipe(c) :
 			 hsk_conn_in_flight(c);
 		if (flight && flight + skb->len > c->cwnd)
 			break;
@@ -124,13 +122,14 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 			HSK_SKB_CB(rest)->seq = cb->seq + room;
 			cb->end_seq = cb->seq + room;
 			__skb_queue_after(&c->sndq, skb, rest);
+			hsk_sb_split(c, rest);
 			c->snd_mem += rest->truesize;
 		}
 		hsk_conn_xmit(c, skb, now);
 		/* Sent before an RTO rewound snd_nxt: a retransmission. */
 		if (before(cb->seq, c->snd_max))
 			hsk_inc(HSK_MIB_TCPRetransSegs);
-		c->pipe += skb->len;
+		hsk_sb_sent(c, skb);
 		c->snd_nxt = cb->end_seq;
 		if (after(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
@@ -198,6 +197,7 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 			if (after(ack, cb->seq)) {
 				u32 n = ack - cb->seq;
 
+				hsk_sb_trim_head(c, skb, n, skb != c->snd_head);
 				__skb_pull(skb, n);
 				cb->seq = ack;
 				c->snd_bytes -= n;
@@ -211,6 +211,7 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 			sampled = true;
 		}
 		/* Sent before a timeout rewound snd_nxt: acknowledged now. */
+		hsk_sb_unlink(c, skb, skb != c->snd_head);
 		if (skb == c->snd_head)
 			c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
 				      skb_queue_next(&c->sndq, skb);
@@ -242,28 +243,13 @@ static void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
 /* --- SACK loss recovery (RFC 6675, simplified) --------------------------
  *
  * The scoreboard is three bits in the cb of each sent skb (from the head
- * of sndq to snd_head), under c->lock like the queue: sacked (wholly
- * inside a block of the peer; no partial marks, peers SACK whole
+ * of sndq to snd_head), kept with their counts by scoreboard.c: sacked
+ * (wholly inside a block of the peer; no partial marks, peers SACK whole
  * segments), lost (IsLost: DupThresh segments or more than DupThresh - 1
  * segments' bytes SACKed above it; or the head at a fast retransmit or a
  * partial ACK, as NewReno) and rexmit (resent, so in pipe again; a lost
  * retransmission is left to the RTO, as RFC 6675 does).
  */
-
-/* The skb before @skb in sndq, or NULL. */
-static struct sk_buff *hsk_sndq_prev(struct hsk_conn *c, struct sk_buff *skb)
-{
-	return skb_queue_is_first(&c->sndq, skb) ? NULL :
-	       skb_queue_prev(&c->sndq, skb);
-}
-
-/* The last skb sent, or NULL. */
-static struct sk_buff *hsk_conn_last_sent(struct hsk_conn *c)
-{
-	struct sk_buff *skb = c->snd_head;
-
-	return skb ? hsk_sndq_prev(c, skb) : skb_peek_tail(&c->sndq);
-}
 
 /*
  * Forgets what the peer SACKed (RFC 2018 8: it may drop it, reneging).
@@ -279,9 +265,13 @@ static void hsk_conn_sack_forget(struct hsk_conn *c)
 		HSK_SKB_CB(skb)->skipped = 0;
 	}
 	c->skipped = 0;
+	hsk_sb_reset(c);
 }
 
-/* An RTO: everything goes again, but what the peer still holds SACKed. */
+/*
+ * An RTO: everything goes again, but what the peer still holds SACKed.
+ * The caller rewinds snd_head, then resets the scoreboard's counts.
+ */
 static void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged)
 {
 	struct sk_buff *skb;
@@ -307,85 +297,6 @@ static bool hsk_conn_sack_reneged(struct hsk_conn *c)
 }
 
 /*
- * Marks the sent skbs that lie wholly inside one of the peer's blocks.
- * Ignored: blocks reversed or empty, at or below snd_una (D-SACK, or just
- * old), or reaching beyond snd_nxt (never sent, or sent before an RTO
- * rewound snd_nxt: those keep their marks until push comes by). Returns
- * whether any block was taken.
- */
-static bool hsk_conn_sack_mark(struct hsk_conn *c, const struct hsk_opts *o)
-{
-	u32 left[HSK_MAX_SACK], right[HSK_MAX_SACK], low;
-	unsigned int i, n = 0;
-	struct sk_buff *skb;
-
-	for (i = 0; i < o->nr_sack && i < HSK_MAX_SACK; i++) {
-		const u8 *p = o->sack + i * HSK_OPTLEN_SACK_BLOCK;
-		u32 l = get_unaligned_be32(p), r = get_unaligned_be32(p + 4);
-
-		if (!before(l, r) || !after(r, c->snd_una) ||
-		    after(r, c->snd_nxt))
-			continue;
-		left[n] = l;
-		right[n++] = r;
-	}
-	if (!n)
-		return false;
-	low = left[0];
-	for (i = 1; i < n; i++)
-		if (before(left[i], low))
-			low = left[i];
-	/*
-	 * Top down, as far as the lowest left edge: blocks report the newest
-	 * data, so a SACK ACK costs what it covers, not the whole queue.
-	 */
-	for (skb = hsk_conn_last_sent(c); skb; skb = hsk_sndq_prev(c, skb)) {
-		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
-
-		if (!after(cb->end_seq, low))
-			break;
-		for (i = 0; i < n && !cb->sacked; i++)
-			if (!before(cb->seq, left[i]) &&
-			    !after(cb->end_seq, right[i]))
-				cb->sacked = 1;
-	}
-	return true;
-}
-
-/*
- * IsLost for every hole, top down, and SetPipe: unSACKed data counts
- * unless lost, and once more if resent (rexmit). Returns whether
- * a lost hole waits to be resent.
- */
-static bool hsk_conn_sack_update(struct hsk_conn *c)
-{
-	u32 thresh = (HSK_DUPTHRESH - 1) * hsk_conn_payload(c);
-	u32 nsacked = 0, sacked = 0, pipe = 0;
-	bool hole = false;
-	struct sk_buff *skb;
-
-	for (skb = hsk_conn_last_sent(c); skb; skb = hsk_sndq_prev(c, skb)) {
-		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
-
-		if (cb->sacked) {
-			nsacked++;
-			sacked += skb->len;
-			continue;
-		}
-		if (nsacked >= HSK_DUPTHRESH || sacked > thresh)
-			cb->lost = 1;
-		if (!cb->lost)
-			pipe += skb->len;
-		if (cb->rexmit)
-			pipe += skb->len;
-		else if (cb->lost)
-			hole = true;
-	}
-	c->pipe = pipe;
-	return hole;
-}
-
-/*
  * NextSeg's rule 1: the lowest lost holes go again while pipe leaves room
  * in cwnd; the first regardless if @force (the fast retransmit, RFC 6675
  * 5 step 4.3). SACKed data never goes again. New data follows in push.
@@ -393,22 +304,22 @@ static bool hsk_conn_sack_update(struct hsk_conn *c)
 static void hsk_conn_sack_resend(struct hsk_conn *c, unsigned long now,
 				 bool force)
 {
-	struct sk_buff *skb;
+	struct sk_buff *skb = hsk_sb_first_hole(c);
 
-	skb_queue_walk(&c->sndq, skb) {
+	/* Only while holes wait: the in-flight rest above costs no walk. */
+	for (; skb && c->sb.n.lost_segs > c->sb.n.rexmit_segs;
+	     skb = hsk_sb_next(c, skb)) {
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
-		if (skb == c->snd_head)
-			break;
+		hsk_sb_visit(c);
 		if (cb->sacked || !cb->lost || cb->rexmit)
 			continue;
-		if (!force && c->pipe + skb->len > c->cwnd)
+		if (!force && hsk_sb_pipe(c) + skb->len > c->cwnd)
 			break;
 		force = false;
 		cb->retrans = 1;
-		cb->rexmit = 1;
+		hsk_sb_set_rexmit(c, skb);
 		hsk_conn_xmit(c, skb, now);
-		c->pipe += skb->len;
 		hsk_inc(HSK_MIB_TCPRetransSegs);
 	}
 }
@@ -418,8 +329,8 @@ static void hsk_conn_sack_head_lost(struct hsk_conn *c)
 {
 	struct sk_buff *skb = skb_peek(&c->sndq);
 
-	if (skb && skb != c->snd_head && !HSK_SKB_CB(skb)->sacked)
-		HSK_SKB_CB(skb)->lost = 1;
+	if (skb && skb != c->snd_head)
+		hsk_sb_set_lost(c, skb);
 }
 
 /*
@@ -432,14 +343,14 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 {
 	bool hole;
 
-	if (!hsk_conn_sack_mark(c, &seg->opt) && !c->in_recovery &&
+	if (!hsk_sb_mark(c, &seg->opt) && !c->in_recovery &&
 	    !dupthresh)
 		return;
 	if (hsk_conn_sack_reneged(c)) {
 		hsk_conn_sack_forget(c);
 		hsk_inc(HSK_MIB_TCPSACKReneging);
 	}
-	hole = hsk_conn_sack_update(c);
+	hole = hsk_sb_update(c, hsk_conn_payload(c));
 	if (c->in_recovery) {
 		hsk_conn_sack_resend(c, now, false);
 		return;
@@ -453,7 +364,7 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	c->in_recovery = true;
 	hsk_inc(HSK_MIB_TCPSackRecovery);
 	hsk_conn_sack_head_lost(c);
-	hsk_conn_sack_update(c);
+	hsk_sb_update(c, hsk_conn_payload(c));
 	hsk_conn_sack_resend(c, now, true);
 }
 
@@ -619,6 +530,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 		c->snd_nxt = HSK_SKB_CB(skb)->end_seq;
 		c->snd_head = skb_queue_is_last(&c->sndq, skb) ? NULL :
 			      skb_queue_next(&c->sndq, skb);
+		hsk_sb_reset(c);
 		hsk_inc(HSK_MIB_TCPTimeouts);
 		hsk_conn_arm_rto(c, now);
 		break;
@@ -665,6 +577,27 @@ static int hsk_conn_write_error(struct hsk_conn *c, bool consume)
 			      c->state != HSK_CLOSE_WAIT))
 		return -EPIPE;
 	return 0;
+}
+
+/*
+ * Queues @skb at the tail of sndq: @len bytes of data, or a FIN if 0. Its
+ * cb is zero from alloc_skb().
+ */
+void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len)
+{
+	struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+	lockdep_assert_held(&c->lock);
+	cb->seq = c->write_seq;
+	cb->end_seq = c->write_seq + (len ?: 1);
+	cb->fin = !len;
+	c->write_seq = cb->end_seq;
+	c->snd_bytes += len;
+	c->snd_mem += skb->truesize;
+	__skb_queue_tail(&c->sndq, skb);
+	hsk_sb_insert(c, skb);
+	if (!c->snd_head)
+		c->snd_head = skb;
 }
 
 /*
@@ -722,16 +655,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			kfree_skb(skb);
 			break;
 		}
-		HSK_SKB_CB(skb)->seq = c->write_seq;
-		HSK_SKB_CB(skb)->end_seq = c->write_seq + n;
-		HSK_SKB_CB(skb)->retrans = 0;
-		HSK_SKB_CB(skb)->fin = 0;
-		c->write_seq += n;
-		c->snd_bytes += n;
-		c->snd_mem += skb->truesize;
-		__skb_queue_tail(&c->sndq, skb);
-		if (!c->snd_head)
-			c->snd_head = skb;
+		hsk_sndq_tail(c, skb, n);
 		hsk_conn_push(c, jiffies);
 		spin_unlock_bh(&c->lock);
 		done += n;
