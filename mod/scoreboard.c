@@ -11,7 +11,7 @@
  * peer with a tiny MSS make every ACK walk thousands of skbs. Here every
  * skb of sndq is in an rbtree by sequence (its cb's node), the last ACK's
  * blocks are remembered so that a repeated block costs nothing, IsLost
- * moves a frontier up the queue that only an RTO or reneging moves back,
+ * moves a frontier up the queue that only an RTO moves back,
  * and the first hole to resend is remembered as well.
  *
  * "Sent" is sndq from its head to snd_head: the counters cover that part
@@ -104,9 +104,9 @@ void hsk_sb_count(struct hsk_conn *c, struct hsk_sb_counts *n)
 }
 
 /*
- * After an RTO rewound snd_head or the peer reneged: the counts from a
- * walk (both walk sndq already), IsLost from the bottom again, and no
- * block remembered.
+ * After an RTO rewound snd_head (and forgot the marks if the peer
+ * reneged): the counts from a walk (the RTO walks sndq already), IsLost
+ * from the bottom again, and no block remembered.
  */
 void hsk_sb_reset(struct hsk_conn *c)
 {

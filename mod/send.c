@@ -252,25 +252,9 @@ static void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
  */
 
 /*
- * Forgets what the peer SACKed (RFC 2018 8: it may drop it, reneging).
- * What was passed over as SACKed counts as in flight again, and goes at
- * the next RTO.
- */
-static void hsk_conn_sack_forget(struct hsk_conn *c)
-{
-	struct sk_buff *skb;
-
-	skb_queue_walk(&c->sndq, skb) {
-		HSK_SKB_CB(skb)->sacked = 0;
-		HSK_SKB_CB(skb)->skipped = 0;
-	}
-	c->skipped = 0;
-	hsk_sb_reset(c);
-}
-
-/*
- * An RTO: everything goes again, but what the peer still holds SACKed.
- * The caller rewinds snd_head, then resets the scoreboard's counts.
+ * An RTO: everything goes again, but what the peer still holds SACKed;
+ * if it reneged (RFC 2018 8), it holds nothing. The caller rewinds
+ * snd_head, then resets the scoreboard's counts.
  */
 static void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged)
 {
@@ -346,10 +330,6 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	if (!hsk_sb_mark(c, &seg->opt) && !c->in_recovery &&
 	    !dupthresh)
 		return;
-	if (hsk_conn_sack_reneged(c)) {
-		hsk_conn_sack_forget(c);
-		hsk_inc(HSK_MIB_TCPSACKReneging);
-	}
 	hole = hsk_sb_update(c, hsk_conn_payload(c));
 	if (c->in_recovery) {
 		hsk_conn_sack_resend(c, now, false);
@@ -398,7 +378,7 @@ static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		      unsigned long now)
 {
-	u32 ack = seg->ack_seq;
+	u32 ack = seg->ack_seq, prior_una = c->snd_una;
 	u32 wnd = (u32)seg->window << c->snd_wscale;
 	bool sack = c->opts & HSK_OPTI_SACK, dupthresh = false;
 
@@ -463,7 +443,17 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 			c->cwnd += c->mss;
 		}
 	}
-	if (sack)
+	/*
+	 * The ACK moved onto data it had SACKed: the peer may have dropped
+	 * it (RFC 2018 8). As Linux's tcp_check_sack_reneging(), give the ACK
+	 * that covers it a moment (SRTT / 16, 10 ms at least), then time out,
+	 * which forgets the marks: one walk per timeout, not one per ACK.
+	 */
+	if (sack && after(ack, prior_una) && hsk_conn_sack_reneged(c))
+		hsk_conn_set_timer(c, HSK_TIMER_RTO, now +
+				   max(usecs_to_jiffies(c->srtt_us >> 4),
+				       msecs_to_jiffies(10)));
+	else if (sack)
 		hsk_conn_sack_rcv(c, seg, dupthresh, now);
 
 	/* RFC 793 p. 72: take the window from the newest segment. */
@@ -498,6 +488,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 {
 	u8 kind = c->timer_kind;
 	struct sk_buff *skb;
+	bool reneged;
 
 	lockdep_assert_held(&c->lock);
 	c->timer_kind = HSK_TIMER_NONE;
@@ -515,7 +506,10 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 		c->in_recovery = false;
 		c->dupacks = 0;
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
-		hsk_conn_sack_rto(c, hsk_conn_sack_reneged(c));
+		reneged = hsk_conn_sack_reneged(c);
+		if (reneged)
+			hsk_inc(HSK_MIB_TCPSACKReneging);
+		hsk_conn_sack_rto(c, reneged);
 		/*
 		 * Everything after the head goes again as the window opens,
 		 * but what the peer SACKed (hsk_conn_push).
