@@ -932,6 +932,52 @@ static void hsk_conn_segment_size(struct kunit *test)
 }
 
 /*
+ * Small writes behind a closed window fill the unsent tail, as Linux's
+ * tcp_sendmsg(): 300 writes of 10 bytes go out as full segments when it
+ * opens, from 3 buffers, not 300. What was sent is never grown: with the
+ * window open, each small write is its own segment (no Nagle, see the
+ * admin guide).
+ */
+static void hsk_conn_write_merge(struct kunit *test)
+{
+	struct t_peer p;
+	struct hsk_conn *c;
+	u32 seq, i;
+
+	t_est_std(test, &p, 9181);
+	c = p.c;
+	p.s.window = 0;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, c->snd_wnd, 0U);
+
+	for (i = 0; i < 300; i++)
+		KUNIT_ASSERT_EQ(test, t_write(test, c, 10), 10L);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&c->sndq), 3U);
+	KUNIT_EXPECT_EQ(test, c->snd_bytes, 3000U);
+	KUNIT_EXPECT_EQ(test, c->write_seq, p.iss + 1 + 3000);
+
+	p.s.window = 1000;
+	t_ack(test, &p);
+	seq = p.iss + 1;
+	t_expect_data(test, &p, seq, 1448);
+	t_expect_data(test, &p, seq + 1448, 1448);
+	t_expect_data(test, &p, seq + 2 * 1448, 104);
+	hsk_t_expect_none(test);
+
+	/* Sent at once, so not grown: two writes, two segments. */
+	seq += 3000;
+	p.s.ack = seq;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10), 10L);
+	t_expect_data(test, &p, seq, 10);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10), 10L);
+	t_expect_data(test, &p, seq + 10, 10);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&c->sndq), 2U);
+}
+
+/*
  * A peer's MSS below Linux's tcp_min_snd_mss (48) is raised to it: with
  * timestamps an MSS of 12 or less left no payload (a write that never
  * ended) or wrapped it to 4 GiB (a segment past its skb's end).
@@ -2742,6 +2788,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_persist_answered),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
+	KUNIT_CASE(hsk_conn_write_merge),
 	KUNIT_CASE(hsk_conn_min_snd_mss),
 	KUNIT_CASE(hsk_conn_seq_acceptability),
 	KUNIT_CASE(hsk_conn_seq_zero_window),

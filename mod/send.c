@@ -595,6 +595,60 @@ void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len)
 }
 
 /*
+ * Whether @len bytes queued now would wait: behind unsent data, or beyond
+ * what the peer's window or cwnd allow (as hsk_conn_push() decides).
+ */
+static bool hsk_conn_would_wait(const struct hsk_conn *c, u32 len)
+{
+	u32 flight = hsk_conn_sack_recovery(c) ? hsk_sb_pipe(c) :
+		     hsk_conn_in_flight(c);
+
+	return c->snd_head || (flight && flight + len > c->cwnd) ||
+	       after(c->write_seq + len, c->snd_una + c->snd_wnd);
+}
+
+/*
+ * Room for more data in sndq's tail, if it was never sent (an RTO's
+ * rewind leaves it below snd_max), is not the FIN and holds less than a
+ * segment; else 0.
+ */
+static u32 hsk_sndq_tail_room(const struct hsk_conn *c, u32 payload)
+{
+	const struct sk_buff *tail = skb_peek_tail(&c->sndq);
+	const struct hsk_skb_cb *cb;
+
+	if (!tail)
+		return 0;
+	cb = HSK_SKB_CB(tail);
+	if (cb->fin || before(cb->seq, c->snd_max) || tail->len >= payload)
+		return 0;
+	return min_t(u32, payload - tail->len, skb_tailroom(tail));
+}
+
+/*
+ * Moves what fits of @skb's data into sndq's tail, as Linux's
+ * tcp_sendmsg() fills its tail skb: small writes queued behind a closed
+ * window or a full cwnd go out as full segments, not one each, and cost
+ * one buffer between them. Returns the bytes moved.
+ */
+static u32 hsk_sndq_merge(struct hsk_conn *c, struct sk_buff *skb,
+			  u32 payload)
+{
+	u32 n = min(skb->len, hsk_sndq_tail_room(c, payload));
+	struct sk_buff *tail = skb_peek_tail(&c->sndq);
+
+	lockdep_assert_held(&c->lock);
+	if (!n)
+		return 0;
+	skb_copy_from_linear_data(skb, skb_put(tail, n), n);
+	__skb_pull(skb, n);
+	HSK_SKB_CB(tail)->end_seq += n;
+	c->write_seq += n;
+	c->snd_bytes += n;
+	return n;
+}
+
+/*
  * Copies user data into MSS-sized skbs at the tail of sndq and pushes.
  * Blocks while the send buffer is full unless @nonblock.
  */
@@ -605,7 +659,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 	int ret = 0;
 
 	while (iov_iter_count(from)) {
-		u32 payload, room, n;
+		u32 payload, room, n, cap;
 		struct sk_buff *skb;
 
 		spin_lock_bh(&c->lock);
@@ -618,6 +672,15 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		if (c->snd_mem >= HSK_SNDMEM)
 			room = 0;
 		payload = hsk_conn_payload(c);
+		n = min3((size_t)room, (size_t)payload, iov_iter_count(from));
+		/*
+		 * A small write that will wait and does not fit the tail gets
+		 * a segment's room, for the writes after it.
+		 */
+		cap = n;
+		if (n < payload && hsk_sndq_tail_room(c, payload) < n &&
+		    hsk_conn_would_wait(c, n))
+			cap = payload;
 		spin_unlock_bh(&c->lock);
 
 		if (!room) {
@@ -630,8 +693,7 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 				break;
 			continue;
 		}
-		n = min3((size_t)room, (size_t)payload, iov_iter_count(from));
-		skb = hsk_alloc_segment(n, GFP_KERNEL);	/* no more: truesize */
+		skb = hsk_alloc_segment(cap, GFP_KERNEL); /* no more: truesize */
 		if (!skb) {
 			ret = -ENOMEM;
 			break;
@@ -649,7 +711,11 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			kfree_skb(skb);
 			break;
 		}
-		hsk_sndq_tail(c, skb, n);
+		hsk_sndq_merge(c, skb, payload);
+		if (skb->len)
+			hsk_sndq_tail(c, skb, skb->len);
+		else
+			consume_skb(skb);
 		hsk_conn_push(c, jiffies);
 		spin_unlock_bh(&c->lock);
 		done += n;

@@ -214,9 +214,10 @@ class Peer:
         self.snd = (self.cl.isn + 1) & M32
         self.rcv = (self.cl.iss + 1) & M32
 
-    def send(self, flags, payload=b"", seq=None, ack=None):
+    def send(self, flags, payload=b"", seq=None, ack=None, window=29200):
         self.cl.send(flags, self.snd if seq is None else seq,
-                     self.rcv if ack is None else ack, payload=payload)
+                     self.rcv if ack is None else ack, payload=payload,
+                     window=window)
 
     def replies(self, timeout=0.5):
         return self.cl.replies(timeout)
@@ -1682,6 +1683,38 @@ def test_blocked_write_wakes_on_reset():
             assert e.errno == errno.ECONNRESET, "write: %s, want ECONNRESET" % e
         finally:
             os.close(fd)
+
+
+def test_small_writes_behind_a_closed_window_go_as_full_segments():
+    # 3000 one-byte writes while the client's window is 0: when it opens,
+    # they leave as 1460, 1460 and 80 bytes, as Linux's tcp_sendmsg fills
+    # its unsent tail skb, not as 3000 one-byte segments (or ten of them
+    # per cwnd). The bytes arrive in order, each written once.
+    with hskdev.Listener(8189) as ls, Wire() as w:
+        p = Peer(w, ls, 8189)
+        try:
+            p.send("A", window=0)
+            time.sleep(0.2)
+            assert hskdev.info(p.fd)["snd_wnd"] == 0, hskdev.info(p.fd)
+            data = bytes((i * 7) % 256 for i in range(3000))
+            for i in range(len(data)):
+                assert os.write(p.fd, data[i:i + 1]) == 1
+            held = [r for r in p.replies(0.3) if r.payload]
+            assert not held, "data sent into a zero window: %s" % held
+            p.send("A", window=65535)
+            got = []
+            deadline = time.monotonic() + 5
+            while sum(len(r.payload) for r in got) < len(data) and \
+                    time.monotonic() < deadline:
+                got += [r for r in p.replies(0.5) if r.payload]
+            assert [(r.seq - p.rcv) & M32 for r in got] == [0, 1460, 2920] and \
+                [len(r.payload) for r in got] == [1460, 1460, 80], \
+                "segments (offset, length): %s" % [
+                    ((r.seq - p.rcv) & M32, len(r.payload)) for r in got][:20]
+            assert b"".join(r.payload for r in got) == data
+            p.send("A", ack=p.rcv + len(data), window=65535)
+        finally:
+            p.close()
 
 
 def test_nonblocking_write_and_pollout():
