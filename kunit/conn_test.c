@@ -2568,18 +2568,19 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 
 	/*
 	 * 5 SACKed, then the ACK moves onto it and stops: the peer may have
-	 * dropped it. A SACK of the head without that ACK is no news.
+	 * dropped it. A SACK of the head without that ACK is no news. The
+	 * ACK's own block, 6, is marked all the same, as Linux's.
 	 */
 	t_sacks(&p, o, 1, SEG(4), SEG(5));
 	t_sack_ack(test, &p);
 	t_sacks(&p, o, 1, SEG(5), SEG(6));
 	t_sack_ack(test, &p);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(0) | BIT(1));
-	t_sacks(&p, o, 0);
+	t_sacks(&p, o, 1, SEG(6), SEG(7));
 	p.s.ack = SEG(5);
 	t_sack_ack(test, &p);
 	hsk_t_flush(test);	/* new data, as cwnd opens */
-	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(0));
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(0) | BIT(1));
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
 	/* As Linux: a timeout soon, SRTT / 16 or 10 ms, not a whole RTO. */
 	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);

@@ -447,13 +447,16 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	 * The ACK moved onto data it had SACKed: the peer may have dropped
 	 * it (RFC 2018 8). As Linux's tcp_check_sack_reneging(), give the ACK
 	 * that covers it a moment (SRTT / 16, 10 ms at least), then time out,
-	 * which forgets the marks: one walk per timeout, not one per ACK.
+	 * which forgets the marks: one walk per timeout, not one per ACK. The
+	 * ACK's own blocks are still marked, as Linux tags them first; only
+	 * recovery waits.
 	 */
-	if (sack && after(ack, prior_una) && hsk_conn_sack_reneged(c))
+	if (sack && after(ack, prior_una) && hsk_conn_sack_reneged(c)) {
+		hsk_sb_mark(c, &seg->opt);
 		hsk_conn_set_timer(c, HSK_TIMER_RTO, now +
 				   max(usecs_to_jiffies(c->srtt_us >> 4),
 				       msecs_to_jiffies(10)));
-	else if (sack)
+	} else if (sack)
 		hsk_conn_sack_rcv(c, seg, dupthresh, now);
 
 	/* RFC 793 p. 72: take the window from the newest segment. */
