@@ -262,7 +262,7 @@ bool hsk_rcv_append(struct sk_buff *tail, const struct sk_buff *skb,
 
 /* The SACK scoreboard (scoreboard.c), c->lock held. */
 void hsk_sb_init(struct hsk_conn *c);
-void hsk_sb_insert(struct hsk_conn *c, struct sk_buff *skb);
+void hsk_sb_append(struct hsk_conn *c, struct sk_buff *skb);
 void hsk_sb_count(struct hsk_conn *c, struct hsk_sb_counts *n);
 void hsk_sb_reset(struct hsk_conn *c);
 void hsk_sb_sent(struct hsk_conn *c, const struct sk_buff *skb);

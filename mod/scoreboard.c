@@ -69,12 +69,31 @@ void hsk_sb_init(struct hsk_conn *c)
 	c->sb.index = RB_ROOT;
 }
 
-/* Every skb queued on sndq, wherever it goes in it. */
-void hsk_sb_insert(struct hsk_conn *c, struct sk_buff *skb)
+/* An skb queued on sndq anywhere but at its tail: a cut's second part. */
+static void hsk_sb_insert(struct hsk_conn *c, struct sk_buff *skb)
 {
+	rb_add(&HSK_SKB_CB(skb)->node, &c->sb.index, hsk_sb_less);
+}
+
+/*
+ * @skb, just queued at sndq's tail, has the highest seq: it goes right of
+ * the previous tail, the tree's rightmost node, so that a write costs no
+ * descent of the index (rebalancing is O(1) amortized), SACK or not.
+ */
+void hsk_sb_append(struct hsk_conn *c, struct sk_buff *skb)
+{
+	struct rb_node *node = &HSK_SKB_CB(skb)->node;
+	struct rb_node *prev;
+
 	BUILD_BUG_ON(sizeof(struct hsk_skb_cb) > sizeof_field(struct sk_buff,
 							      cb));
-	rb_add(&HSK_SKB_CB(skb)->node, &c->sb.index, hsk_sb_less);
+	if (skb_queue_is_first(&c->sndq, skb)) {
+		rb_link_node(node, NULL, &c->sb.index.rb_node);
+	} else {
+		prev = &HSK_SKB_CB(skb_queue_prev(&c->sndq, skb))->node;
+		rb_link_node(node, prev, &prev->rb_right);
+	}
+	rb_insert_color(node, &c->sb.index);
 }
 
 /* The counts of the sent skbs, walked: for a reset, and for KUnit. */

@@ -592,7 +592,7 @@ void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len)
 	c->snd_bytes += len;
 	c->snd_mem += skb->truesize;
 	__skb_queue_tail(&c->sndq, skb);
-	hsk_sb_insert(c, skb);
+	hsk_sb_append(c, skb);
 	if (!c->snd_head)
 		c->snd_head = skb;
 }
