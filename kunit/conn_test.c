@@ -302,7 +302,9 @@ static void hsk_conn_close_passive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE_WAIT);
 	KUNIT_EXPECT_TRUE(test, c->fin_rcvd);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, p.s.seq);
-	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	/* Its ACK waits for the close, which carries it: three segments. */
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_DELACK);
 
 	t_close(c);
 	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_LAST_ACK);
@@ -319,6 +321,70 @@ static void hsk_conn_close_passive(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c->hashed);
 	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
 	KUNIT_EXPECT_NULL(test, hsk_t_conn(&p.s));
+}
+
+/*
+ * The ACK of a FIN in ESTABLISHED waits HSK_DELACK (Linux's pingpong mode
+ * from tcp_fin) for the close or the reply it prompts; if none comes, it
+ * goes alone. Not delayed: a FIN after a whole MSS of data, one with our
+ * data in flight (the timer is the RTO's), one that fills a gap. A reply
+ * carries it; a write that cannot go (zero window) sends it before the
+ * persist timer takes the slot.
+ */
+static void hsk_conn_fin_ack_delayed(struct kunit *test)
+{
+	struct t_peer p, q, s, u, w;
+	unsigned long j0, at;
+	struct hsk_seg r;
+
+	/* Nothing follows: the ACK alone, HSK_DELACK later. */
+	t_est_std(test, &p, 9182);
+	j0 = jiffies;
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_FIN, p.s.seq, 0);
+	p.s.seq++;
+	hsk_t_expect_none(test);
+	t_expect_timer(test, p.c, HSK_TIMER_DELACK, j0, HSK_DELACK);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(p.c, &at), HSK_TIMER_DELACK);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)p.c->timer_kind, HSK_TIMER_NONE);
+
+	/* Data and FIN together, then a reply: the reply carries the ACK. */
+	t_est_std(test, &q, 9183);
+	t_xmit(test, &q, HSK_TH_ACK | HSK_TH_PSH | HSK_TH_FIN, q.s.seq, 100);
+	q.s.seq += 101;
+	hsk_t_expect_none(test);
+	KUNIT_ASSERT_EQ(test, t_write(test, q.c, 10), 10L);
+	t_expect_data(test, &q, q.iss + 1, 10);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)q.c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_FALSE(test, q.c->ack_delayed);
+
+	/* A whole MSS before the FIN: acknowledged at once. */
+	t_est(test, &s, 9184, 7, false, 1460);
+	t_xmit(test, &s, HSK_TH_ACK | HSK_TH_FIN, s.s.seq, 1460);
+	s.s.seq += 1461;
+	t_expect_ack(test, &s, s.iss + 1, s.s.seq, &r);
+
+	/* Our data in flight: the timer is the RTO's, the ACK goes now. */
+	t_est_std(test, &u, 9185);
+	KUNIT_ASSERT_EQ(test, t_write(test, u.c, 10), 10L);
+	t_expect_data(test, &u, u.iss + 1, 10);
+	t_fin(test, &u);
+	t_expect_ack(test, &u, u.iss + 11, u.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, (int)u.c->timer_kind, HSK_TIMER_RTO);
+
+	/* A zero window: the write waits, the ACK does not. */
+	t_est_std(test, &w, 9186);
+	w.s.window = 0;
+	t_fin(test, &w);
+	hsk_t_expect_none(test);
+	KUNIT_ASSERT_EQ(test, t_write(test, w.c, 10), 10L);
+	t_expect_ack(test, &w, w.iss + 1, w.s.seq, &r);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)w.c->timer_kind, HSK_TIMER_PERSIST);
 }
 
 /*
@@ -2772,6 +2838,7 @@ static void hsk_conn_sackrx_not_agreed(struct kunit *test)
 
 static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_close_passive),
+	KUNIT_CASE(hsk_conn_fin_ack_delayed),
 	KUNIT_CASE(hsk_conn_close_active),
 	KUNIT_CASE(hsk_conn_close_shut_wr),
 	KUNIT_CASE(hsk_conn_close_simultaneous),

@@ -73,6 +73,9 @@ static void hsk_conn_timer_fn(struct timer_list *t)
 void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at)
 {
 	lockdep_assert_held(&c->lock);
+	/* A delayed ACK that loses the timer goes now. */
+	if (c->ack_delayed && kind != HSK_TIMER_DELACK)
+		hsk_conn_send_ack(c);
 	c->timer_kind = kind;
 	c->timer_at = at;
 	if (!mod_timer(&c->timer, at))
@@ -103,7 +106,8 @@ void hsk_conn_stop_timer(struct hsk_conn *c)
 void hsk_conn_idle_timer(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
-	c->timer_kind = HSK_TIMER_NONE;
+	if (!c->ack_delayed)
+		c->timer_kind = HSK_TIMER_NONE;
 }
 
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)

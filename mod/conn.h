@@ -115,6 +115,7 @@ struct hsk_conn {
 	bool rd_shut;			/* SHUT_RD: reads see end of stream */
 	bool fin_queued;		/* our FIN is queued (SHUT_WR or close) */
 	bool fin_rcvd;			/* the peer's FIN is in sequence */
+	bool ack_delayed;		/* its ACK waits: HSK_TIMER_DELACK */
 	int err;			/* reported once to read/write/poll */
 	u16 mss;			/* what we send: min(peer's, ours) */
 
@@ -158,7 +159,8 @@ struct hsk_conn {
 	struct sk_buff_head rxq;	/* in-order data not yet read */
 	struct hsk_ooo ooo;
 
-	struct timer_list timer;	/* RTO, persist, FIN_WAIT_2, TIME_WAIT */
+	/* RTO, persist, FIN_WAIT_2, TIME_WAIT or a delayed ACK. */
+	struct timer_list timer;
 	unsigned long timer_at;		/* when it fires, if pending */
 	u8 timer_kind;			/* HSK_TIMER_* */
 	wait_queue_head_t wait;		/* readers, writers, poll */
@@ -174,6 +176,7 @@ enum {
 	HSK_TIMER_PERSIST,
 	HSK_TIMER_FIN_WAIT2,
 	HSK_TIMER_TIME_WAIT,
+	HSK_TIMER_DELACK,
 };
 
 /*

@@ -108,6 +108,7 @@ enum {
 #define HSK_INIT_CWND		10	/* segments, RFC 6928 */
 #define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
 #define HSK_RTO_MIN		(HZ / 5)	/* Linux's 200 ms, not RFC's 1 s */
+#define HSK_DELACK		(HZ / 25)	/* Linux's TCP_DELACK_MIN, 40 ms */
 #define HSK_RETRIES		15	/* as Linux's tcp_retries2 */
 #define HSK_TS_OPTLEN		12	/* NOP NOP TS on every segment */
 

@@ -89,6 +89,7 @@ void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq)
 	}
 	hsk_conn_sack_opts(c, &o, sack, room);
 	hsk_send_ack(&c->key, seq, c->rcv_nxt, hsk_conn_window(c), &o);
+	c->ack_delayed = false;
 }
 
 /* RFC 793 p. 69: does the segment overlap the receive window? */
@@ -132,6 +133,20 @@ static void hsk_conn_fin(struct hsk_conn *c)
 		break;
 	}
 	hsk_conn_wake(c, wake_up_interruptible_all);
+}
+
+/*
+ * Whether the ACK of a FIN that came in sequence with @len bytes before it
+ * waits. As Linux's tcp_fin() enters pingpong mode in ESTABLISHED, it does
+ * for HSK_DELACK, so that the close (or reply) the FIN prompts carries it:
+ * a close is three segments, not four. Not if more than an MSS would then
+ * wait to be acknowledged, nor with a gap just filled (RFC 5681 4.2, as
+ * Linux), nor while the one timer holds another deadline.
+ */
+static bool hsk_conn_fin_delays_ack(const struct hsk_conn *c, u32 len)
+{
+	return c->state == HSK_ESTABLISHED && len < c->mss &&
+	       hsk_ooo_empty(&c->ooo) && c->timer_kind == HSK_TIMER_NONE;
 }
 
 /*
@@ -311,8 +326,17 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 	if (len && hsk_conn_queue(c, skb, off, len))
 		hsk_conn_wake(c, wake_up_interruptible_sync_poll,
 			      EPOLLIN | EPOLLRDNORM);
-	if (fin && c->rcv_nxt == seq + len)
+	if (fin && c->rcv_nxt == seq + len) {
+		bool delay = hsk_conn_fin_delays_ack(c, len);
+
 		hsk_conn_fin(c);
+		if (delay) {
+			c->ack_delayed = true;
+			hsk_conn_set_timer(c, HSK_TIMER_DELACK,
+					   jiffies + HSK_DELACK);
+			return;
+		}
+	}
 	if (!hsk_ooo_empty(&c->ooo))
 		hsk_conn_ooo_drain(c);
 ack:

@@ -57,6 +57,7 @@ static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
 	hsk_send_data(&c->key, cb->seq, c->rcv_nxt,
 		      HSK_TH_ACK | (cb->fin ? HSK_TH_FIN : HSK_TH_PSH),
 		      hsk_conn_window(c), &o, skb);
+	c->ack_delayed = false;
 	cb->sent = (u32)now;
 }
 
@@ -547,6 +548,10 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 	case HSK_TIMER_FIN_WAIT2:
 	case HSK_TIMER_TIME_WAIT:
 		hsk_conn_done(c);
+		break;
+	case HSK_TIMER_DELACK:
+		if (c->ack_delayed)
+			hsk_conn_send_ack(c);
 		break;
 	}
 }

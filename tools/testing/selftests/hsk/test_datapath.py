@@ -1395,33 +1395,53 @@ def linux_state(cport, port):
     return None
 
 
-def test_close_linux_client_first():
-    with hskdev.Listener(8120) as ls, Link() as link:
-        s, fd = conn_linux(ls, 8120)
+def close_linux_client_first(port, linger):
+    """The Linux client closes; the server closes @linger seconds after
+    it sees end of stream. The segments on hsk0."""
+    with hskdev.Listener(port) as ls, Link() as link:
+        s, fd = conn_linux(ls, port)
         cport = s.getsockname()[1]
         try:
             s.close()
             read_eof(fd)
             expect_state(fd, CLOSE_WAIT)
+            time.sleep(linger)
             os.close(fd)
             fd = None
-            wait_for(lambda: linux_state(cport, 8120) in (TIME_WAIT, None), 3,
+            wait_for(lambda: linux_state(cport, port) in (TIME_WAIT, None), 3,
                      "the Linux client to reach TIME_WAIT")
-            assert linux_state(cport, 8120) == TIME_WAIT, linux_state(cport, 8120)
+            assert linux_state(cport, port) == TIME_WAIT, linux_state(cport, port)
             time.sleep(0.2)
-            flow = wire_flow(link.drain(), cport, 8120)
+            return wire_flow(link.drain(), cport, port)
         finally:
             if fd is not None:
                 os.close(fd)
-    # What two Linux stacks exchange: FIN, ACK, FIN, ACK; no RST.
+
+
+def test_close_linux_client_first():
+    # As between two Linux stacks (tcp_fin's pingpong mode): the ACK of the
+    # client's FIN waits for the server's close and rides on its FIN, a
+    # close of three segments: FIN, FIN-ACK, ACK; no RST.
+    flow = close_linux_client_first(8120, 0)
     assert control(flow) == [("c", "FA"), ("e", "FA")], flow
     fin_c = [x for x in flow if x[0] == "c" and "F" in x[1]][0]
-    fin_e = [x for x in flow if x[0] == "e" and "F" in x[1]][0]
-    after_fin_c = flow[flow.index(fin_c) + 1]
-    assert after_fin_c[:2] == ("e", "A") and after_fin_c[3] == (fin_c[2] + 1) & M32, flow
-    assert fin_e[3] == (fin_c[2] + 1) & M32, flow
+    fin_e = flow[flow.index(fin_c) + 1]
+    assert fin_e[:2] == ("e", "FA") and fin_e[3] == (fin_c[2] + 1) & M32, flow
     last = flow[-1]
     assert last[:2] == ("c", "A") and last[3] == (fin_e[2] + 1) & M32, flow
+    assert flow.index(last) == flow.index(fin_c) + 2, flow
+
+
+def test_close_linux_client_first_server_lingers():
+    # The server closes 300 ms after end of stream: the ACK of the FIN
+    # does not wait for it past 40 ms (TCP_DELACK_MIN), so the client
+    # does not resend its FIN; then the server's FIN, and its ACK.
+    flow = close_linux_client_first(8190, 0.3)
+    assert control(flow) == [("c", "FA"), ("e", "FA")], flow
+    fin_c = [x for x in flow if x[0] == "c" and "F" in x[1]][0]
+    after = flow[flow.index(fin_c) + 1:]
+    assert [x[:2] for x in after] == [("e", "A"), ("e", "FA"), ("c", "A")], flow
+    assert after[0][3] == after[1][3] == (fin_c[2] + 1) & M32, flow
 
 
 def test_close_linux_server_first():
