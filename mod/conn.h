@@ -15,6 +15,7 @@
 #include "proto.h"
 #include "stats.h"
 #include "tables.h"
+#include "uapi/hsk.h"
 
 struct hsk_listener;
 struct hsk_seg;
@@ -162,21 +163,12 @@ struct hsk_conn {
 	/* RTO, persist, FIN_WAIT_2, TIME_WAIT or a delayed ACK. */
 	struct timer_list timer;
 	unsigned long timer_at;		/* when it fires, if pending */
-	u8 timer_kind;			/* HSK_TIMER_* */
+	u8 timer_kind;			/* enum hsk_timer (uapi) */
 	wait_queue_head_t wait;		/* readers, writers, poll */
 	struct mutex rmutex;		/* one reader dequeues at a time */
 
 	struct list_head accept_node;	/* in lsn->acceptq, under lsn->lock */
 	struct rcu_head rcu;
-};
-
-enum {
-	HSK_TIMER_NONE,
-	HSK_TIMER_RTO,
-	HSK_TIMER_PERSIST,
-	HSK_TIMER_FIN_WAIT2,
-	HSK_TIMER_TIME_WAIT,
-	HSK_TIMER_DELACK,
 };
 
 /*

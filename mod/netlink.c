@@ -87,6 +87,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	void *hdr = hsk_nl_put_hdr(skb, cb);
 	struct hsk_info info = { };
 	u32 rq, sq, rmem;
+	u8 timer;
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -95,6 +96,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	rq = c->rx_bytes;
 	sq = c->snd_bytes;
 	rmem = c->rx_mem + c->ooo.mem;
+	timer = c->timer_kind;
 	spin_unlock_bh(&c->lock);
 	if (hsk_nl_put_ends(skb, c->key.laddr, c->key.lport, c->key.raddr,
 			    c->key.rport) ||
@@ -102,6 +104,8 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_RECV_Q, rq) ||
 	    nla_put_u32(skb, HSK_A_SEND_Q, sq) ||
 	    nla_put_u32(skb, HSK_A_TIMER_MS, info.timer_ms) ||
+	    nla_put_u8(skb, HSK_A_TIMER,
+		       info.timer_ms ? timer : HSK_TIMER_NONE) ||
 	    nla_put_u32(skb, HSK_A_RETRANS, info.retransmits) ||
 	    nla_put_u16(skb, HSK_A_OPTIONS, info.options) ||
 	    nla_put_u8(skb, HSK_A_SND_WSCALE, info.snd_wscale) ||
@@ -144,6 +148,7 @@ static int hsk_nl_fill_req(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_TIMER_MS,
 			hsk_nl_ms_until(now + sign_extend32(expires - (u32)now,
 							    23))) ||
+	    nla_put_u8(skb, HSK_A_TIMER, HSK_TIMER_SYNACK) ||
 	    nla_put_u32(skb, HSK_A_RETRANS, retrans))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -48,6 +48,17 @@ enum hsk_state {
 	HSK_CLOSING = 11,
 };
 
+/* What a connection's or half-open entry's timer runs to (HSK_A_TIMER). */
+enum hsk_timer {
+	HSK_TIMER_NONE,
+	HSK_TIMER_RTO,		/* retransmission: ss's "on" */
+	HSK_TIMER_PERSIST,	/* zero-window probe: "persist" */
+	HSK_TIMER_FIN_WAIT2,	/* an orphan's FIN_WAIT_2: "keepalive" */
+	HSK_TIMER_TIME_WAIT,	/* "timewait" */
+	HSK_TIMER_DELACK,	/* the ACK of the peer's FIN: "delack" */
+	HSK_TIMER_SYNACK,	/* a half-open entry's next SYN-ACK: "on" */
+};
+
 /* INFO: a connection's 4-tuple, state and timers. */
 struct hsk_info {
 	struct sockaddr_in local;
@@ -136,6 +147,7 @@ enum hsk_attr {
 	HSK_A_SND_WND,		/* u32, bytes: the peer's window, scaled */
 	HSK_A_RCV_WND,		/* u32, bytes: room in our receive buffer */
 	HSK_A_RMEM,		/* u32, bytes: receive buffers held (truesize) */
+	HSK_A_TIMER,		/* u8, enum hsk_timer: what HSK_A_TIMER_MS runs to */
 	__HSK_A_MAX,
 };
 #define HSK_A_MAX (__HSK_A_MAX - 1)

@@ -148,7 +148,7 @@ static void check_permission(void)
 struct row {
 	struct in_addr laddr, raddr;
 	uint16_t lport, rport;
-	uint8_t state;
+	uint8_t state, timer;
 	uint32_t rq, sq, timer_ms, retrans;
 	uint32_t acceptq, accept_max, synq, syn_max, young;
 	uint64_t drops, overflows;
@@ -197,6 +197,9 @@ static int row_attr(const struct nlattr *a, void *data)
 		break;
 	case HSK_A_TIMER_MS:
 		r->timer_ms = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_TIMER:
+		r->timer = mnl_attr_get_u8(a);
 		break;
 	case HSK_A_RETRANS:
 		r->retrans = mnl_attr_get_u32(a);
@@ -304,6 +307,25 @@ static void print_tcp(const struct row *r)
 	       r->rmem);
 }
 
+/*
+ * ss -o's names (Linux's FIN_WAIT_2 timer is its keepalive timer), and
+ * "delack", which ss does not show, for the ACK of a FIN that waits.
+ */
+static const char *timer_name(uint8_t t)
+{
+	static const char *const names[] = {
+		[HSK_TIMER_NONE] = "off",
+		[HSK_TIMER_RTO] = "on",
+		[HSK_TIMER_PERSIST] = "persist",
+		[HSK_TIMER_FIN_WAIT2] = "keepalive",
+		[HSK_TIMER_TIME_WAIT] = "timewait",
+		[HSK_TIMER_DELACK] = "delack",
+		[HSK_TIMER_SYNACK] = "on",
+	};
+
+	return t < ARRAY_SIZE(names) && names[t] ? names[t] : "unknown";
+}
+
 static int row_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_opts *o = data;
@@ -332,8 +354,8 @@ static int row_cb(const struct nlmsghdr *nlh, void *data)
 			       r.young, (unsigned long long)r.drops,
 			       (unsigned long long)r.overflows);
 		else
-			printf(",\"timer_ms\":%u,\"retrans\":%u", r.timer_ms,
-			       r.retrans);
+			printf(",\"timer\":\"%s\",\"timer_ms\":%u,\"retrans\":%u",
+			       timer_name(r.timer), r.timer_ms, r.retrans);
 		if (o->info && r.tcp)
 			print_tcp(&r);
 		putchar('}');
@@ -347,8 +369,8 @@ static int row_cb(const struct nlmsghdr *nlh, void *data)
 		printf("%-10s %-6u %-6u %-21s %-21s", state_name(r.state),
 		       r.rq, r.sq, local, peer);
 		if (r.timer_ms || r.retrans)
-			printf(" timer:(%.3fs,%u)", r.timer_ms / 1000.0,
-			       r.retrans);
+			printf(" timer:(%s,%.3fs,%u)", timer_name(r.timer),
+			       r.timer_ms / 1000.0, r.retrans);
 		putchar('\n');
 		if (o->info && r.tcp)
 			print_tcp(&r);

@@ -35,7 +35,7 @@ TRACEFS = "/sys/kernel/tracing"
 
 LISTENER_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "accept_q", "accept_max",
                    "syn_q", "syn_max", "young", "drops", "overflows"}
-CONN_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "timer_ms", "retrans"}
+CONN_FIELDS = {"state", "recv_q", "send_q", "local", "peer", "timer", "timer_ms", "retrans"}
 # list -i adds, for connections only, what HSK_IOC_INFO says.
 TCP_FIELDS = {"ts", "sack", "wscale", "snd_wscale", "rcv_wscale", "mss", "rto_ms", "srtt_us",
               "rttvar_us", "cwnd", "ssthresh", "snd_wnd", "rcv_wnd", "rmem"}
@@ -364,21 +364,23 @@ def test_list_and_stats_after_a_scripted_scenario():
                                                   overflows=0),
             }
             for s, rq in zip(cs, (5, 0, 0)):
-                want[("ESTAB", lp % 8601, sockpeer(s))] = dict(recv_q=rq, send_q=0, timer_ms=0,
-                                                              retrans=0)
-            want[("ESTAB", lp % 8602, sockpeer(ds[0]))] = dict(recv_q=7, send_q=0, timer_ms=0,
-                                                              retrans=0)
-            want[("CLOSE-WAIT", lp % 8602, d2peer)] = dict(recv_q=0, send_q=0, timer_ms=0,
-                                                          retrans=0)
+                want[("ESTAB", lp % 8601, sockpeer(s))] = dict(recv_q=rq, send_q=0, timer="off",
+                                                              timer_ms=0, retrans=0)
+            want[("ESTAB", lp % 8602, sockpeer(ds[0]))] = dict(recv_q=7, send_q=0, timer="off",
+                                                              timer_ms=0, retrans=0)
+            want[("CLOSE-WAIT", lp % 8602, d2peer)] = dict(recv_q=0, send_q=0, timer="off",
+                                                          timer_ms=0, retrans=0)
             want[("FIN-WAIT-2", lp % 8602, sockpeer(ds[2]))] = dict(
-                recv_q=0, send_q=0, timer_ms=within(0, 60000), retrans=0)
+                recv_q=0, send_q=0, timer="keepalive", timer_ms=within(0, 60000),
+                retrans=0)
             for c in ck[:3]:
-                want[("ESTAB", lp % 8603, peer_of(c))] = dict(recv_q=0, send_q=0, timer_ms=0,
-                                                             retrans=0)
+                want[("ESTAB", lp % 8603, peer_of(c))] = dict(recv_q=0, send_q=0, timer="off",
+                                                             timer_ms=0, retrans=0)
             for c in ha + hb:
                 lo, hi, _ = bounds[(c.src, c.sport)]
                 want[("SYN-RECV", lp % 8602, peer_of(c))] = dict(
-                    recv_q=0, send_q=0, retrans=between(lo, hi), timer_ms=within(0, 120000))
+                    recv_q=0, send_q=0, retrans=between(lo, hi), timer="on",
+                    timer_ms=within(0, 120000))
             check_rows(rows, want, "hskctl list -j")
             # The timer of a half-open entry runs to its next SYN-ACK: 1 s
             # after the SYN, 2 s after the first resend.
@@ -437,7 +439,7 @@ def test_list_and_stats_after_a_scripted_scenario():
             sr = [t for t in text if t.startswith("SYN-RECV")]
             # The count moves with the SYN-ACK schedule while the test runs
             # (a slow host may see a third resend): any small number.
-            assert len(sr) == 5 and all(re.search(r" timer:\(\d+\.\d{3}s,[0-5]\)$", t)
+            assert len(sr) == 5 and all(re.search(r" timer:\(on,\d+\.\d{3}s,[0-5]\)$", t)
                                         for t in sr), sr
 
             # hskctl stats -a is /proc/net/hsk/stats, by the same names;
@@ -728,6 +730,53 @@ def test_list_i_shows_each_connections_tcp_state():
         info["rcv_wnd"])
     assert lines[i + 1] == want, "%r, want %r" % (lines[i + 1], want)
     log(lines[i] + "\n" + lines[i + 1])
+
+
+def test_list_names_each_timer_as_ss_does():
+    # A crafted client holds the connection in each timer's case: data
+    # unacknowledged ("on", as ss -o says), a zero window ("persist"),
+    # TIME-WAIT ("timewait"); the same in text, timer:(NAME,SECONDS,COUNT).
+    from test_datapath import Peer
+    port = 8607
+    with hskdev.Listener(port) as ls, Wire() as w:
+        p = Peer(w, ls, port)
+        me = "%s:%u" % (p.cl.src, p.cl.sport)
+
+        def row():
+            rows = [r for r in hskctl_json("list", "-j", "-p", str(port)) if r["peer"] == me]
+            text = [t for t in hskctl_out("list", "-p", str(port)).splitlines() if me in t]
+            assert len(rows) == 1 and len(text) == 1, (rows, text)
+            return rows[0], text[0]
+
+        try:
+            r, t = row()
+            assert (r["timer"], r["timer_ms"]) == ("off", 0), r
+            assert "timer:" not in t, t
+            os.write(p.fd, b"hello")
+            p.expect("PA", p.rcv, p.snd, length=5)
+            r, t = row()
+            assert r["timer"] == "on" and 0 < r["timer_ms"] <= 1000, r
+            assert re.search(r" timer:\(on,\d\.\d{3}s,0\)$", t), t
+            # The ACK shuts the window; the next write waits for a probe.
+            p.send("A", ack=p.rcv + 5, window=0)
+            time.sleep(0.2)
+            os.write(p.fd, b"world")
+            r, t = row()
+            assert r["timer"] == "persist" and r["timer_ms"] > 0, r
+            assert re.search(r" timer:\(persist,\d\.\d{3}s,0\)$", t), t
+            # Window open, everything acked; our FIN, theirs: TIME-WAIT.
+            p.send("A", ack=p.rcv + 5, window=65535)
+            p.expect("PA", p.rcv + 5, p.snd, length=5)
+            p.close()
+            p.expect("FA", p.rcv + 10, p.snd)
+            p.send("FA", ack=p.rcv + 11)
+            p.expect("A", p.rcv + 11, p.snd + 1)
+            r, t = row()
+            assert r["state"] == "TIME-WAIT" and r["timer"] == "timewait" and \
+                r["timer_ms"] > 0, r
+            assert re.search(r" timer:\(timewait,\d+\.\d{3}s,0\)$", t), t
+        finally:
+            p.close()
 
 
 @slow
