@@ -2038,10 +2038,13 @@ static void hsk_conn_sack_recency(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 400, 100);
 	t_expect_sackv(test, &p, s0, 2, s0 + 300, s0 + 600,
 		       s0 + 100, s0 + 200);
-	/* A duplicate of 100..200: its block first again. */
+	/*
+	 * A duplicate of 100..200: a D-SACK of it (RFC 2883), then its block
+	 * first again.
+	 */
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 100, 100);
-	t_expect_sackv(test, &p, s0, 2, s0 + 100, s0 + 200,
-		       s0 + 300, s0 + 600);
+	t_expect_sackv(test, &p, s0, 3, s0 + 100, s0 + 200, s0 + 100,
+		       s0 + 200, s0 + 300, s0 + 600);
 	/* The first hole filled: ACK 200, one block left. */
 	t_xmit(test, &p, HSK_TH_ACK, s0, 100);
 	t_expect_sackv(test, &p, s0 + 200, 1, s0 + 300, s0 + 600);
@@ -2050,6 +2053,49 @@ static void hsk_conn_sack_recency(struct kunit *test)
 	t_expect_sack(test, &p, s0 + 600, NULL, 0);
 	KUNIT_EXPECT_TRUE(test, hsk_ooo_empty(&p.c->ooo));
 	t_expect_rxq(test, p.c, s0, 600);
+}
+
+/*
+ * RFC 2883: data that came again below rcv_nxt is reported in the first
+ * block of the ACK it draws, once [TCPDSACKOldSent]: the whole of a
+ * segment had before, the old part of one that straddles rcv_nxt, a FIN
+ * again. Not without SACK agreed.
+ */
+static void hsk_conn_dsack_old(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p, q;
+	struct hsk_seg r;
+	u32 s0;
+
+	t_est_std(test, &p, 9187);
+	s0 = p.s.seq;
+	hsk_t_snap(&m);
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, p.iss + 1, s0 + 100, &r);
+	KUNIT_EXPECT_EQ(test, r.opt.nr_sack, 0);
+
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 100);
+	t_expect_sackv(test, &p, s0 + 100, 1, s0, s0 + 100);
+	/* Straddling: the old half reported, the new half taken. */
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0 + 50, 100);
+	p.s.seq = s0 + 150;
+	t_expect_sackv(test, &p, s0 + 150, 1, s0 + 50, s0 + 100);
+	t_expect_rxq(test, p.c, s0, 150);
+	/* Once: the next ACK has no block. */
+	t_data(test, &p, 10);
+	t_expect_sack(test, &p, s0 + 160, NULL, 0);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOldSent), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoSent), 0L);
+
+	/* Without SACK: a bare duplicate ACK, nothing counted. */
+	t_est(test, &q, 9188, 7, true, 1460);
+	q.c->opts &= ~HSK_OPTI_SACK;
+	t_data(test, &q, 100);
+	t_expect_ack(test, &q, q.iss + 1, q.s.seq, &r);
+	t_xmit(test, &q, HSK_TH_ACK | HSK_TH_PSH, q.s.seq - 100, 100);
+	t_expect_sack(test, &q, q.s.seq, NULL, 0);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOldSent), 2L);
 }
 
 /* A FIN held out of order counts in its block, as its sequence number. */
@@ -2074,12 +2120,14 @@ static void hsk_conn_sack_fin(struct kunit *test)
  */
 static void hsk_conn_ooo_overlap(struct kunit *test)
 {
+	struct hsk_t_mibs m;
 	struct hsk_conn *c;
 	struct hsk_seg r;
 	struct t_peer p;
 	u32 s0;
 
 	t_est_std(test, &p, 9170);
+	hsk_t_snap(&m);
 	c = p.c;
 	s0 = p.s.seq;
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 10, 10);
@@ -2089,14 +2137,20 @@ static void hsk_conn_ooo_overlap(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 50, 10);
 	t_expect_sackv(test, &p, s0, 3, s0 + 50, s0 + 60, s0 + 30, s0 + 40,
 		       s0 + 10, s0 + 20);
-	/* [15, 55) bridges all three; [30, 40) inside it is freed. */
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoSent), 0L);
+	/*
+	 * [15, 55) bridges all three; [30, 40) inside it is freed. Its
+	 * overlap with the run it starts in, [15, 20), is a D-SACK, as
+	 * Linux's tcp_data_queue_ofo() reports it.
+	 */
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 15, 40);
-	t_expect_sackv(test, &p, s0, 1, s0 + 10, s0 + 60);
+	t_expect_sackv(test, &p, s0, 2, s0 + 15, s0 + 20, s0 + 10, s0 + 60);
 	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 10U + 40 + 10);
-	/* Inside what is held: nothing new. */
+	/* Inside what is held: nothing new, all of it a D-SACK. */
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 20, 30);
-	t_expect_sackv(test, &p, s0, 1, s0 + 10, s0 + 60);
+	t_expect_sackv(test, &p, s0, 2, s0 + 20, s0 + 50, s0 + 10, s0 + 60);
 	KUNIT_EXPECT_EQ(test, c->ooo.bytes, 60U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoSent), 2L);
 	/* Over the left edge. */
 	t_xmit(test, &p, HSK_TH_ACK, s0 + 5, 7);
 	t_expect_sackv(test, &p, s0, 1, s0 + 5, s0 + 60);
@@ -2887,6 +2941,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sack_3_holes),
 	KUNIT_CASE(hsk_conn_sack_5_holes),
 	KUNIT_CASE(hsk_conn_sack_recency),
+	KUNIT_CASE(hsk_conn_dsack_old),
 	KUNIT_CASE(hsk_conn_sack_fin),
 	KUNIT_CASE(hsk_conn_sack_not_agreed),
 	KUNIT_CASE(hsk_conn_sack_incoming_bad),

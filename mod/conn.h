@@ -157,6 +157,10 @@ struct hsk_conn {
 	u32 rx_off;			/* read from rxq's head skb */
 	/* rxq's truesize: with ooo.mem at most HSK_RCVMEM. */
 	u32 rx_mem;
+	/* A duplicate to report first in the next SACK option (RFC 2883). */
+	u32 dsack_seq;
+	u32 dsack_end;
+	bool dsack;
 	struct sk_buff_head rxq;	/* in-order data not yet read */
 	struct hsk_ooo ooo;
 
@@ -245,7 +249,8 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);
-void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
+void hsk_conn_dsack_set(struct hsk_conn *c, u32 seq, u32 end);
+void hsk_conn_sack_opts(struct hsk_conn *c, struct hsk_opts *o,
 			u8 *buf, unsigned int room);
 void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);
 

@@ -265,6 +265,10 @@ void hsk_ooo_add(struct hsk_conn *c, const struct sk_buff *skb,
 	struct sk_buff *data;
 
 	r = hsk_ooo_floor(q, seq);
+	/* What a run already holds came twice (RFC 2883). */
+	if (r && after(r->end_seq, seq))
+		hsk_conn_dsack_set(c, seq, after(end, r->end_seq) ?
+				   r->end_seq : end);
 	if (r && !after(end, r->end_seq)) {
 		list_move(&r->recent, &q->recent);
 		return;

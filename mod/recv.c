@@ -54,20 +54,46 @@ u16 hsk_conn_window(struct hsk_conn *c)
 }
 
 /*
- * With SACK agreed and data held out of order, every ACK carries blocks
- * (RFC 2018 4): as many as @room option bytes take. @buf keeps them.
+ * RFC 2883: the next segment's SACK option reports [@seq, @end), data
+ * that came again, in its first block, as Linux's tcp_dsack_set() (with
+ * its default tcp_dsack of 1): the peer learns that its retransmission
+ * was needless. Counted as Linux counts it.
  */
-void hsk_conn_sack_opts(const struct hsk_conn *c, struct hsk_opts *o,
-			u8 *buf, unsigned int room)
+void hsk_conn_dsack_set(struct hsk_conn *c, u32 seq, u32 end)
 {
-	unsigned int max;
+	if (!(c->opts & HSK_OPTI_SACK) || !before(seq, end))
+		return;
+	hsk_inc(before(seq, c->rcv_nxt) ? HSK_MIB_TCPDSACKOldSent :
+		HSK_MIB_TCPDSACKOfoSent);
+	c->dsack_seq = seq;
+	c->dsack_end = end;
+	c->dsack = true;
+}
 
-	if (!(c->opts & HSK_OPTI_SACK) || hsk_ooo_empty(&c->ooo) ||
+/*
+ * With SACK agreed, an ACK carries a D-SACK block first if one is pending
+ * (once), then, with data held out of order, the runs (RFC 2018 4): as
+ * many as @room option bytes take. @buf keeps them.
+ */
+void hsk_conn_sack_opts(struct hsk_conn *c, struct hsk_opts *o, u8 *buf,
+			unsigned int room)
+{
+	unsigned int max, n = 0;
+	bool dsack = c->dsack;
+
+	c->dsack = false;
+	if (!(c->opts & HSK_OPTI_SACK) || (!dsack && hsk_ooo_empty(&c->ooo)) ||
 	    room < HSK_SACK_OPTLEN(1))
 		return;
-	max = (room - HSK_SACK_OPTLEN(0)) / HSK_OPTLEN_SACK_BLOCK;
-	o->nr_sack = hsk_ooo_sack(&c->ooo, buf, min_t(unsigned int, max,
-							HSK_MAX_SACK));
+	max = min_t(unsigned int, HSK_MAX_SACK,
+		    (room - HSK_SACK_OPTLEN(0)) / HSK_OPTLEN_SACK_BLOCK);
+	if (dsack) {
+		put_unaligned_be32(c->dsack_seq, buf);
+		put_unaligned_be32(c->dsack_end, buf + 4);
+		n = 1;
+	}
+	n += hsk_ooo_sack(&c->ooo, buf + n * HSK_OPTLEN_SACK_BLOCK, max - n);
+	o->nr_sack = n;
 	o->sack = buf;
 }
 
@@ -305,6 +331,7 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 	if (before(seq, c->rcv_nxt)) {
 		u32 old = min(c->rcv_nxt - seq, len);
 
+		hsk_conn_dsack_set(c, seq, seq + old);
 		seq += old;
 		off += old;
 		len -= old;
@@ -402,6 +429,11 @@ void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 	if ((seg->seq == seg->end_seq || (seg->flags & HSK_TH_SYN)) &&
 	    hsk_conn_oow_limited(c, mib, now))
 		return;
+	/* Data or FIN we had: say so, as Linux's tcp_send_dupack(). */
+	if (seg->seq != seg->end_seq && before(seg->seq, c->rcv_nxt) &&
+	    c->state != HSK_TIME_WAIT)
+		hsk_conn_dsack_set(c, seg->seq, after(seg->end_seq, c->rcv_nxt) ?
+				   c->rcv_nxt : seg->end_seq);
 	hsk_conn_send_ack(c);
 }
 

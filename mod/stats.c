@@ -70,6 +70,8 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPRcvCoalesce, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPRcvQDrop, NOT_SPECIFIED),
 	HSK_MIB_ITEM(OfoPruned, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPDSACKOldSent, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPDSACKOfoSent, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

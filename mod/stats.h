@@ -61,6 +61,8 @@ enum hsk_mib {
 	HSK_MIB_TCPRcvCoalesce,	/* appended to a held buffer */
 	HSK_MIB_TCPRcvQDrop,	/* in order, over the receive memory */
 	HSK_MIB_OfoPruned,	/* out-of-order data dropped for room */
+	HSK_MIB_TCPDSACKOldSent,	/* D-SACK of data below rcv_nxt */
+	HSK_MIB_TCPDSACKOfoSent,	/* D-SACK of data held out of order */
 	HSK_MIB_MAX
 };
 

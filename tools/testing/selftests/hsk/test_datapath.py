@@ -812,6 +812,42 @@ def test_out_of_order_data_acked_with_sack_blocks_and_timestamps():
     ooo_sack_run(8144, ts=True)
 
 
+def test_duplicates_reported_with_dsack_blocks():
+    # RFC 2883, as Linux (tcp_dsack 1): a segment that came before draws
+    # an ACK whose first SACK block is that segment [TCPDSACKOldSent]; a
+    # copy of data held out of order, its block, then the held run's
+    # [TCPDSACKOfoSent]; the ACK after has none. The stream reads whole.
+    port = 8191
+    data = random.Random(port).randbytes(300)
+    with hskdev.Listener(port) as ls, Wire() as w:
+        cl = Client(w, port, options=[("MSS", 1460), ("SAckOK", b"")])
+        cl.synack()
+        snd, rcv = (cl.isn + 1) & M32, (cl.iss + 1) & M32
+        cl.send("A", snd, rcv)
+        fd, _ = accept_one(ls)
+        try:
+            c = Counters()
+
+            def seg_ack(off, n, ack, blocks):
+                cl.send("PA", snd + off, rcv, payload=data[off:off + n])
+                r = cl.one()
+                assert flag_str(r.flags) == "A" and r.ack == (snd + ack) & M32, r
+                want = sack_bytes([((snd + a) & M32, (snd + b) & M32) for a, b in blocks]) \
+                    if blocks else b""
+                assert sack_option(r) == want, "segment [%d, %d): options %s, want %s" % (
+                    off, off + n, sack_option(r).hex(), want.hex())
+            seg_ack(0, 100, 100, [])
+            seg_ack(0, 100, 100, [(0, 100)])            # all of it again
+            seg_ack(200, 100, 100, [(200, 300)])        # held out of order
+            seg_ack(200, 100, 100, [(200, 300), (200, 300)])
+            seg_ack(100, 100, 300, [])                  # the hole: no block left
+            d = c.delta()
+            assert (d["TCPDSACKOldSent"], d["TCPDSACKOfoSent"]) == (1, 1), d
+            assert read_exact(fd, 300) == data
+        finally:
+            os.close(fd)
+
+
 def test_no_sack_blocks_without_sack_permitted():
     # The client offered no SACK: an ACK past a hole has no options.
     with hskdev.Listener(8145) as ls, Wire() as w:
