@@ -2088,6 +2088,14 @@ static void hsk_conn_dsack_old(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOldSent), 2L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoSent), 0L);
 
+	/* The FIN again (its ACK was waiting): that sequence number. */
+	t_fin(test, &p);
+	hsk_t_expect_none(test);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_FIN, p.s.seq - 1, 0);
+	t_expect_sackv(test, &p, p.s.seq, 1, p.s.seq - 1, p.s.seq);
+	KUNIT_EXPECT_FALSE(test, p.c->ack_delayed);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOldSent), 3L);
+
 	/* Without SACK: a bare duplicate ACK, nothing counted. */
 	t_est(test, &q, 9188, 7, true, 1460);
 	q.c->opts &= ~HSK_OPTI_SACK;
@@ -2095,7 +2103,7 @@ static void hsk_conn_dsack_old(struct kunit *test)
 	t_expect_ack(test, &q, q.iss + 1, q.s.seq, &r);
 	t_xmit(test, &q, HSK_TH_ACK | HSK_TH_PSH, q.s.seq - 100, 100);
 	t_expect_sack(test, &q, q.s.seq, NULL, 0);
-	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOldSent), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOldSent), 3L);
 }
 
 /* A FIN held out of order counts in its block, as its sequence number. */
