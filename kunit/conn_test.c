@@ -2482,6 +2482,39 @@ static u32 t_sack_flight(struct kunit *test, struct t_peer *p, u16 port,
 #define SEG(k) (s + (k) * 1448)
 
 /*
+ * RFC 2883 3: a first block below the ACK, or inside the second block, is
+ * a D-SACK [TCPDSACKRecv, TCPDSACKOfoRecv]: counted, never taken for a
+ * SACK of anything new; one below the ACK starts no recovery.
+ */
+static void hsk_conn_sackrx_dsack_counted(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9189, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
+
+	p.s.ack = SEG(2);
+	t_sacks(&p, o, 1, SEG(0), SEG(1));
+	t_sack_ack(test, &p);
+	hsk_t_flush(test);	/* new data, as cwnd opens */
+	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKRecv), 1L);
+
+	/* 3..6 held; 4..5 came twice. */
+	t_sacks(&p, o, 2, SEG(4), SEG(5), SEG(3), SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(1) | BIT(2) | BIT(3));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoRecv), 1L);
+	/* An ordinary SACK: neither. */
+	t_sacks(&p, o, 2, SEG(7), SEG(8), SEG(3), SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKRecv), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoRecv), 1L);
+}
+
+/*
  * Ten segments, 1 and 4 lost; the client ACKs each arrival with the
  * blocks a Linux receiver sends. Segment 1 goes again at the third
  * duplicate (three SACKed above it), segment 4 once three are SACKed above
@@ -2960,6 +2993,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sackrx_lost_then_sacked),
 	KUNIT_CASE(hsk_conn_sackrx_block_grows),
 	KUNIT_CASE(hsk_conn_sackrx_cost),
+	KUNIT_CASE(hsk_conn_sackrx_dsack_counted),
 	KUNIT_CASE(hsk_conn_sackrx_not_agreed),
 	{}
 };

@@ -349,6 +349,32 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	hsk_conn_sack_resend(c, now, true);
 }
 
+/*
+ * RFC 2883 3, as Linux's tcp_check_dsack(): a first block below the ACK,
+ * or inside the second block, reports data that reached the peer twice.
+ * Counted only, so that a user sees needless retransmissions; marking
+ * ignores such a block (or finds it SACKed already), and nothing is undone.
+ */
+static void hsk_conn_dsack_rcv(const struct hsk_opts *o, u32 ack)
+{
+	u32 l0, r0, l1, r1;
+
+	if (!o->nr_sack)
+		return;
+	l0 = get_unaligned_be32(o->sack);
+	r0 = get_unaligned_be32(o->sack + 4);
+	if (before(l0, ack)) {
+		hsk_inc(HSK_MIB_TCPDSACKRecv);
+		return;
+	}
+	if (o->nr_sack < 2)
+		return;
+	l1 = get_unaligned_be32(o->sack + HSK_OPTLEN_SACK_BLOCK);
+	r1 = get_unaligned_be32(o->sack + HSK_OPTLEN_SACK_BLOCK + 4);
+	if (!after(r0, r1) && !before(l0, l1))
+		hsk_inc(HSK_MIB_TCPDSACKOfoRecv);
+}
+
 /* Our FIN is acknowledged when nothing is left to acknowledge. */
 static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 {
@@ -452,6 +478,8 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	 * ACK's own blocks are still marked, as Linux tags them first; only
 	 * recovery waits.
 	 */
+	if (sack)
+		hsk_conn_dsack_rcv(&seg->opt, ack);
 	if (sack && after(ack, prior_una) && hsk_conn_sack_reneged(c)) {
 		hsk_sb_mark(c, &seg->opt);
 		hsk_conn_set_timer(c, HSK_TIMER_RTO, now +

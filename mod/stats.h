@@ -63,6 +63,8 @@ enum hsk_mib {
 	HSK_MIB_OfoPruned,	/* out-of-order data dropped for room */
 	HSK_MIB_TCPDSACKOldSent,	/* D-SACK of data below rcv_nxt */
 	HSK_MIB_TCPDSACKOfoSent,	/* D-SACK of data held out of order */
+	HSK_MIB_TCPDSACKRecv,	/* the peer's D-SACK: below its ACK */
+	HSK_MIB_TCPDSACKOfoRecv,	/* the peer's D-SACK: inside its block 2 */
 	HSK_MIB_MAX
 };
 
