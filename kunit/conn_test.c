@@ -388,6 +388,61 @@ static void hsk_conn_fin_ack_delayed(struct kunit *test)
 }
 
 /*
+ * Linux's pingpong mode: once a reply followed the peer's data within
+ * HSK_DELACK, the ACK of the next request waits for the reply that carries
+ * it, one segment each way. A wait no reply ends sends the ACK alone and
+ * leaves the mode; more than an MSS unacknowledged is ACKed at once.
+ */
+static void hsk_conn_ack_pingpong(struct kunit *test)
+{
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+	u32 snd;
+
+	t_est_std(test, &p, 9190);
+	c = p.c;
+	snd = p.iss + 1;
+	/* The first request: ACKed at once, then the reply. */
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 50), 50L);
+	t_expect_data(test, &p, snd, 50);
+	snd += 50;
+	KUNIT_EXPECT_TRUE(test, c->pingpong);
+	p.s.ack = snd;
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+
+	/* The second: its ACK rides on the reply. */
+	t_data(test, &p, 100);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_DELACK);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 50), 50L);
+	t_expect_data(test, &p, snd, 50);
+	hsk_t_expect_none(test);
+	snd += 50;
+	p.s.ack = snd;
+	t_ack(test, &p);
+
+	/* Two full segments: the second draws the ACK of both. */
+	t_data(test, &p, 1448);
+	hsk_t_expect_none(test);
+	t_data(test, &p, 1448);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	hsk_t_expect_none(test);
+
+	/* No reply within HSK_DELACK: the ACK alone, and the mode ends. */
+	t_data(test, &p, 100);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_DELACK);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	KUNIT_EXPECT_FALSE(test, c->pingpong);
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+}
+
+/*
  * ESTABLISHED -> FIN_WAIT_1 (close) -> FIN_WAIT_2 (our FIN acked) ->
  * TIME_WAIT (their FIN) -> CLOSED after fin_timeout.
  */
@@ -2934,6 +2989,7 @@ static void hsk_conn_sackrx_not_agreed(struct kunit *test)
 static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_close_passive),
 	KUNIT_CASE(hsk_conn_fin_ack_delayed),
+	KUNIT_CASE(hsk_conn_ack_pingpong),
 	KUNIT_CASE(hsk_conn_close_active),
 	KUNIT_CASE(hsk_conn_close_shut_wr),
 	KUNIT_CASE(hsk_conn_close_simultaneous),

@@ -116,7 +116,8 @@ struct hsk_conn {
 	bool rd_shut;			/* SHUT_RD: reads see end of stream */
 	bool fin_queued;		/* our FIN is queued (SHUT_WR or close) */
 	bool fin_rcvd;			/* the peer's FIN is in sequence */
-	bool ack_delayed;		/* its ACK waits: HSK_TIMER_DELACK */
+	bool ack_delayed;		/* an ACK waits: HSK_TIMER_DELACK */
+	bool pingpong;			/* replies follow data: ACKs wait */
 	int err;			/* reported once to read/write/poll */
 	u16 mss;			/* what we send: min(peer's, ours) */
 
@@ -150,6 +151,8 @@ struct hsk_conn {
 	u32 irs;
 	u32 rcv_nxt;
 	u32 rcv_adv;			/* right edge we advertised */
+	u32 rcv_wup;			/* rcv_nxt that our last ACK carried */
+	u32 lrcv;			/* jiffies of the last data in order */
 	u32 ts_recent;
 	/* Jiffies of the last ACK to an unacceptable segment, 0 if none. */
 	u32 last_oow_ack_time;
@@ -250,6 +253,7 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);
 void hsk_conn_dsack_set(struct hsk_conn *c, u32 seq, u32 end);
+void hsk_conn_ack_sent(struct hsk_conn *c);
 void hsk_conn_sack_opts(struct hsk_conn *c, struct hsk_opts *o,
 			u8 *buf, unsigned int room);
 void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);

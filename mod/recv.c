@@ -115,7 +115,14 @@ void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq)
 	}
 	hsk_conn_sack_opts(c, &o, sack, room);
 	hsk_send_ack(&c->key, seq, c->rcv_nxt, hsk_conn_window(c), &o);
+	hsk_conn_ack_sent(c);
+}
+
+/* Any segment we send acknowledges rcv_nxt: nothing waits any more. */
+void hsk_conn_ack_sent(struct hsk_conn *c)
+{
 	c->ack_delayed = false;
+	c->rcv_wup = c->rcv_nxt;
 }
 
 /* RFC 793 p. 69: does the segment overlap the receive window? */
@@ -162,17 +169,30 @@ static void hsk_conn_fin(struct hsk_conn *c)
 }
 
 /*
- * Whether the ACK of a FIN that came in sequence with @len bytes before it
- * waits. As Linux's tcp_fin() enters pingpong mode in ESTABLISHED, it does
- * for HSK_DELACK, so that the close (or reply) the FIN prompts carries it:
- * a close is three segments, not four. Not if more than an MSS would then
- * wait to be acknowledged, nor with a gap just filled (RFC 5681 4.2, as
- * Linux), nor while the one timer holds another deadline.
+ * Whether the ACK of in-order data (and a FIN if @fin) waits, as Linux's
+ * __tcp_ack_snd_check() lets it in pingpong mode: after a reply followed
+ * the peer's data (hsk_conn_xmit), and for a FIN, as tcp_fin() enters that
+ * mode. It waits HSK_DELACK for the reply or close that carries it: a
+ * request is one segment each way, a close three. Not if more than an MSS
+ * would then wait to be acknowledged, nor with a gap just filled (RFC 5681
+ * 4.2), nor while the one timer holds another deadline (our data in
+ * flight: Linux would still delay).
  */
-static bool hsk_conn_fin_delays_ack(const struct hsk_conn *c, u32 len)
+static bool hsk_conn_delays_ack(const struct hsk_conn *c, bool fin)
 {
-	return c->state == HSK_ESTABLISHED && len < c->mss &&
-	       hsk_ooo_empty(&c->ooo) && c->timer_kind == HSK_TIMER_NONE;
+	return (c->pingpong || fin) && c->state == HSK_ESTABLISHED &&
+	       c->rcv_nxt + fin - c->rcv_wup <= c->mss &&
+	       hsk_ooo_empty(&c->ooo) &&
+	       (c->timer_kind == HSK_TIMER_NONE ||
+		c->timer_kind == HSK_TIMER_DELACK);
+}
+
+/* The ACK waits; a pending deadline is kept, not moved on. */
+static void hsk_conn_delay_ack(struct hsk_conn *c)
+{
+	c->ack_delayed = true;
+	if (c->timer_kind != HSK_TIMER_DELACK)
+		hsk_conn_set_timer(c, HSK_TIMER_DELACK, jiffies + HSK_DELACK);
 }
 
 /*
@@ -303,7 +323,7 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg)
 {
 	unsigned int off = skb_transport_offset(skb) + seg->doff;
-	bool fin = seg->flags & HSK_TH_FIN;
+	bool fin = seg->flags & HSK_TH_FIN, delay = false;
 	u32 seq = seg->seq, len = seg->len;
 
 	lockdep_assert_held(&c->lock);
@@ -350,19 +370,20 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 			hsk_ooo_add(c, skb, off, seq, len, fin);
 		goto ack;
 	}
-	if (len && hsk_conn_queue(c, skb, off, len))
+	if (len && hsk_conn_queue(c, skb, off, len)) {
+		c->lrcv = (u32)jiffies;
 		hsk_conn_wake(c, wake_up_interruptible_sync_poll,
 			      EPOLLIN | EPOLLRDNORM);
+	}
 	if (fin && c->rcv_nxt == seq + len) {
-		bool delay = hsk_conn_fin_delays_ack(c, len);
-
+		delay = hsk_conn_delays_ack(c, true);
 		hsk_conn_fin(c);
-		if (delay) {
-			c->ack_delayed = true;
-			hsk_conn_set_timer(c, HSK_TIMER_DELACK,
-					   jiffies + HSK_DELACK);
-			return;
-		}
+	} else if (len && c->rcv_nxt == seq + len) {
+		delay = hsk_conn_delays_ack(c, false);
+	}
+	if (delay) {
+		hsk_conn_delay_ack(c);
+		return;
 	}
 	if (!hsk_ooo_empty(&c->ooo))
 		hsk_conn_ooo_drain(c);

@@ -57,7 +57,14 @@ static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
 	hsk_send_data(&c->key, cb->seq, c->rcv_nxt,
 		      HSK_TH_ACK | (cb->fin ? HSK_TH_FIN : HSK_TH_PSH),
 		      hsk_conn_window(c), &o, skb);
-	c->ack_delayed = false;
+	hsk_conn_ack_sent(c);
+	/*
+	 * New data soon after the peer's, as Linux's tcp_event_data_sent():
+	 * a reply, so the next request's ACK can wait for its reply too.
+	 */
+	if (skb->len && !before(cb->seq, c->snd_max) &&
+	    c->rcv_nxt != c->irs + 1 && (u32)now - c->lrcv < HSK_DELACK)
+		c->pingpong = true;
 	cb->sent = (u32)now;
 }
 
@@ -578,8 +585,11 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 		hsk_conn_done(c);
 		break;
 	case HSK_TIMER_DELACK:
-		if (c->ack_delayed)
+		/* No reply carried it: not a dialogue, as Linux then decides. */
+		if (c->ack_delayed) {
 			hsk_conn_send_ack(c);
+			c->pingpong = false;
+		}
 		break;
 	}
 }

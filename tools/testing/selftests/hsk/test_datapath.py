@@ -1454,6 +1454,44 @@ def close_linux_client_first(port, linger):
                 os.close(fd)
 
 
+def test_request_ack_rides_on_the_reply():
+    # Linux's pingpong mode: the first request is ACKed at once; once a
+    # reply has followed it, each next request's ACK waits (40 ms at most)
+    # and rides on its reply, one segment each way instead of two from us.
+    # Replies here come within milliseconds.
+    with hskdev.Listener(8192) as ls, Link() as link:
+        s, fd = conn_linux(ls, 8192)
+        cport = s.getsockname()[1]
+        late = []
+        try:
+            for i in range(5):
+                s.sendall(b"req%d" % i)
+                assert read_exact(fd, 4) == b"req%d" % i
+                t = time.monotonic()
+                os.write(fd, b"rsp%d" % i)
+                late += [i] if time.monotonic() - t > 0.03 else []
+                got = b""
+                while len(got) < 4:
+                    got += s.recv(4 - len(got))
+                assert got == b"rsp%d" % i
+            time.sleep(0.2)
+            flow = wire_flow(link.drain(), cport, 8192)
+        finally:
+            os.close(fd)
+            s.close()
+    assert not late, "replies %s took over 30 ms: the test cannot tell" % late
+    reqs = [k for k, x in enumerate(flow) if x[0] == "c" and x[4] == 4]
+    assert len(reqs) == 5, flow
+    after = [next(x for x in flow[k + 1:] if x[0] == "e") for k in reqs]
+    ends = [(flow[k][2] + 4) & M32 for k in reqs]
+    assert after[0][1] == "A" and after[0][3] == ends[0], flow
+    for a, end in zip(after[1:], ends[1:]):
+        assert a[1] == "PA" and a[4] == 4 and a[3] == end, \
+            "a request's ACK did not ride on its reply: %s" % flow
+    bare = [x for x in flow[reqs[1]:] if x[0] == "e" and x[4] == 0 and "F" not in x[1]]
+    assert not bare, "bare ACKs from hsk after the first reply: %s" % bare
+
+
 def test_close_linux_client_first():
     # As between two Linux stacks (tcp_fin's pingpong mode): the ACK of the
     # client's FIN waits for the server's close and rides on its FIN, a
