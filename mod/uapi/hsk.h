@@ -55,7 +55,7 @@ enum hsk_timer {
 	HSK_TIMER_PERSIST,	/* zero-window probe: "persist" */
 	HSK_TIMER_FIN_WAIT2,	/* an orphan's FIN_WAIT_2: "keepalive" */
 	HSK_TIMER_TIME_WAIT,	/* "timewait" */
-	HSK_TIMER_DELACK,	/* the ACK of the peer's FIN: "delack" */
+	HSK_TIMER_DELACK,	/* a delayed ACK: "delack" */
 	HSK_TIMER_SYNACK,	/* a half-open entry's next SYN-ACK: "on" */
 };
 

@@ -309,7 +309,7 @@ static void print_tcp(const struct row *r)
 
 /*
  * ss -o's names (Linux's FIN_WAIT_2 timer is its keepalive timer), and
- * "delack", which ss does not show, for the ACK of a FIN that waits.
+ * "delack", which ss does not show, for an ACK that waits.
  */
 static const char *timer_name(uint8_t t)
 {
