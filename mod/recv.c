@@ -175,14 +175,15 @@ static void hsk_conn_fin(struct hsk_conn *c)
  * mode. It waits HSK_DELACK for the reply or close that carries it: a
  * request is one segment each way, a close three. Not if more than an MSS
  * would then wait to be acknowledged, nor with a gap just filled (RFC 5681
- * 4.2), nor while the one timer holds another deadline (our data in
- * flight: Linux would still delay).
+ * 4.2), nor with a D-SACK to tell (a resend: the peer suspects a loss),
+ * nor while the one timer holds another deadline (our data in flight:
+ * Linux would still delay).
  */
 static bool hsk_conn_delays_ack(const struct hsk_conn *c, bool fin)
 {
 	return (c->pingpong || fin) && c->state == HSK_ESTABLISHED &&
 	       c->rcv_nxt + fin - c->rcv_wup <= c->mss &&
-	       hsk_ooo_empty(&c->ooo) &&
+	       hsk_ooo_empty(&c->ooo) && !c->dsack &&
 	       (c->timer_kind == HSK_TIMER_NONE ||
 		c->timer_kind == HSK_TIMER_DELACK);
 }
