@@ -443,6 +443,81 @@ static void hsk_conn_ack_pingpong(struct kunit *test)
 }
 
 /*
+ * A one-way stream, as Linux's receiver: the first 16 segments (Linux's
+ * quick ACKs) are ACKed one by one, then one ACK per two full segments
+ * (RFC 5681 4.2), a lone one after HSK_DELACK [DelayedACKs]. A short
+ * segment waits for the reader, whose taking it all sends the ACK. Data
+ * that comes again, or after a silence longer than the RTO, brings the
+ * quick ACKs back [DelayedACKLost].
+ */
+static void hsk_conn_ack_every_second(struct kunit *test)
+{
+	unsigned long dack = hsk_stat_read(HSK_MIB_DelayedACKs);
+	unsigned long lost = hsk_stat_read(HSK_MIB_DelayedACKLost);
+	struct hsk_seg r;
+	struct t_peer p;
+	struct hsk_conn *c;
+	u32 snd, seq;
+	int i;
+
+	t_est_std(test, &p, 9191);
+	c = p.c;
+	snd = p.iss + 1;
+	for (i = 0; i < HSK_MAX_QUICKACKS; i++) {
+		t_data(test, &p, 1448);
+		t_expect_ack(test, &p, snd, p.s.seq, &r);
+	}
+	KUNIT_EXPECT_EQ(test, (int)c->rcv_mss, 1448);
+	KUNIT_EXPECT_EQ(test, (int)c->quick, 0);
+
+	/* Two full segments, one ACK; a lone one waits for the timer. */
+	t_data(test, &p, 1448);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_DELACK);
+	t_data(test, &p, 1448);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	t_data(test, &p, 1448);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_DELACK);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_DelayedACKs), dack + 1);
+
+	/* A full and a short one: over an MSS waits, so the ACK goes. */
+	t_data(test, &p, 1448);
+	hsk_t_expect_none(test);
+	t_data(test, &p, 100);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+
+	/* A short one alone waits; the reader taking it all sends it. */
+	t_data(test, &p, 100);
+	hsk_t_expect_none(test);
+	t_read(c, c->rx_bytes - 50);
+	hsk_t_expect_none(test);
+	t_read(c, 50);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+
+	/* Data that came before: the ACK at once, quick ACKs again. */
+	seq = p.s.seq;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, seq - 100, 100);
+	t_expect_ack(test, &p, snd, seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_DelayedACKLost), lost + 1);
+	t_data(test, &p, 1448);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	c->quick = 0;
+	t_data(test, &p, 1448);
+	hsk_t_expect_none(test);
+	t_data(test, &p, 1448);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+
+	/* Silent for longer than the RTO: the sender restarts, ACKs go. */
+	spin_lock_bh(&c->lock);
+	c->lrcv -= c->rto + 1;
+	spin_unlock_bh(&c->lock);
+	t_data(test, &p, 1448);
+	t_expect_ack(test, &p, snd, p.s.seq, &r);
+}
+
+/*
  * ESTABLISHED -> FIN_WAIT_1 (close) -> FIN_WAIT_2 (our FIN acked) ->
  * TIME_WAIT (their FIN) -> CLOSED after fin_timeout.
  */
@@ -751,6 +826,12 @@ static void hsk_conn_window_no_shrink(struct kunit *test)
 	while (p.s.seq != end) {
 		n = min_t(u32, 1448, end - p.s.seq);
 		t_data(test, &p, n);
+		/* Past the quick ACKs, one per two segments; the last waits. */
+		if (!hsk_t_sent(test) && p.s.seq != end)
+			continue;
+		if (!hsk_t_sent(test))
+			KUNIT_EXPECT_EQ(test, (int)t_fire(p.c, NULL),
+					HSK_TIMER_DELACK);
 		hsk_t_expect_one(test, &p.s, HSK_TH_ACK, &r);
 		edge = r.ack_seq + ((u32)r.window << HSK_RCV_WSCALE);
 		if (before(edge, prev) && !shrank) {
@@ -791,6 +872,12 @@ static void hsk_conn_window_zero_and_update(struct kunit *test)
 	for (i = 0; p.s.seq != end; i = 1) {
 		n = min_t(u32, parts[i], end - p.s.seq);
 		t_data(test, &p, n);
+		/* Past the quick ACKs, one per two segments; the last waits. */
+		if (!hsk_t_sent(test) && p.s.seq != end)
+			continue;
+		if (!hsk_t_sent(test))
+			KUNIT_EXPECT_EQ(test, (int)t_fire(p.c, NULL),
+					HSK_TIMER_DELACK);
 		t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 		KUNIT_EXPECT_EQ(test, (u32)r.window << HSK_RCV_WSCALE,
 				end - p.s.seq);
@@ -2990,6 +3077,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_close_passive),
 	KUNIT_CASE(hsk_conn_fin_ack_delayed),
 	KUNIT_CASE(hsk_conn_ack_pingpong),
+	KUNIT_CASE(hsk_conn_ack_every_second),
 	KUNIT_CASE(hsk_conn_close_active),
 	KUNIT_CASE(hsk_conn_close_shut_wr),
 	KUNIT_CASE(hsk_conn_close_simultaneous),

@@ -147,6 +147,7 @@ static struct hsk_conn *hsk_conn_start(struct hsk_conn *c,
 	c->write_seq = c->iss + 1;
 	c->rcv_nxt = c->irs + 1;
 	c->rcv_wup = c->rcv_nxt;
+	c->rcv_mss = min_t(u16, HSK_DEFAULT_MSS, hsk_local_mss());
 	c->rcv_adv = c->rcv_nxt + HSK_SYNACK_WINDOW;
 	c->snd_wnd = (u32)seg->window << c->snd_wscale;
 	c->max_wnd = c->snd_wnd;

@@ -118,6 +118,9 @@ struct hsk_conn {
 	bool fin_rcvd;			/* the peer's FIN is in sequence */
 	bool ack_delayed;		/* an ACK waits: HSK_TIMER_DELACK */
 	bool pingpong;			/* replies follow data: ACKs wait */
+	bool rcvd_data;			/* the peer's data came: quick is set */
+	u8 quick;			/* ACKs still sent at once (Linux's) */
+	u8 pushed;			/* short segments in the waiting ACK */
 	int err;			/* reported once to read/write/poll */
 	u16 mss;			/* what we send: min(peer's, ours) */
 
@@ -153,6 +156,8 @@ struct hsk_conn {
 	u32 rcv_adv;			/* right edge we advertised */
 	u32 rcv_wup;			/* rcv_nxt that our last ACK carried */
 	u32 lrcv;			/* jiffies of the last data in order */
+	u16 rcv_mss;			/* the peer's full segment, as seen */
+	u16 last_seg;			/* a short segment's size, to compare */
 	u32 ts_recent;
 	/* Jiffies of the last ACK to an unacceptable segment, 0 if none. */
 	u32 last_oow_ack_time;

@@ -109,6 +109,7 @@ enum {
 #define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
 #define HSK_RTO_MIN		(HZ / 5)	/* Linux's 200 ms, not RFC's 1 s */
 #define HSK_DELACK		(HZ / 25)	/* Linux's TCP_DELACK_MIN, 40 ms */
+#define HSK_MAX_QUICKACKS	16	/* Linux's TCP_MAX_QUICKACKS */
 #define HSK_RETRIES		15	/* as Linux's tcp_retries2 */
 #define HSK_TS_OPTLEN		12	/* NOP NOP TS on every segment */
 

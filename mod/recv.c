@@ -118,11 +118,72 @@ void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq)
 	hsk_conn_ack_sent(c);
 }
 
-/* Any segment we send acknowledges rcv_nxt: nothing waits any more. */
+/*
+ * Any segment we send acknowledges rcv_nxt: nothing waits any more, and
+ * one quick ACK is spent, as Linux's tcp_event_ack_sent().
+ */
 void hsk_conn_ack_sent(struct hsk_conn *c)
 {
 	c->ack_delayed = false;
+	c->pushed = 0;
 	c->rcv_wup = c->rcv_nxt;
+	if (c->quick)
+		c->quick--;
+}
+
+/*
+ * Quick ACKs, as Linux's tcp_incr_quickack(): one per two segments the
+ * window holds, at least 2, at most HSK_MAX_QUICKACKS, so that a sender
+ * in slow start gets an ACK per segment.
+ */
+static void hsk_conn_incr_quickack(struct hsk_conn *c)
+{
+	u32 wnd = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	u32 n = clamp_t(u32, wnd / (2 * c->rcv_mss), 2, HSK_MAX_QUICKACKS);
+
+	c->quick = max_t(u8, c->quick, n);
+}
+
+/*
+ * The peer's full segment, as Linux's tcp_measure_rcv_mss() learns it:
+ * the largest seen (no more than our MSS), or a smaller size that comes
+ * twice in a row (a path of a smaller MTU). Other short segments are
+ * pushed: a last piece, which the reader's taking acknowledges.
+ */
+static void hsk_conn_measure_rcv_mss(struct hsk_conn *c, u32 len)
+{
+	u16 last = c->last_seg;
+
+	c->last_seg = 0;
+	if (len >= c->rcv_mss) {
+		c->rcv_mss = min_t(u32, len, hsk_local_mss());
+		return;
+	}
+	if (len >= HSK_DEFAULT_MSS) {
+		c->last_seg = len;
+		if (len == last) {
+			c->rcv_mss = len;
+			return;
+		}
+	}
+	if (c->pushed < 2)
+		c->pushed++;
+}
+
+/*
+ * In-order data of @len bytes came, as Linux's tcp_event_data_recv(): the
+ * first data, or data after a silence longer than the RTO (the sender
+ * restarts), gets quick ACKs.
+ */
+static void hsk_conn_data_event(struct hsk_conn *c, u32 len)
+{
+	hsk_conn_measure_rcv_mss(c, len);
+	if (!c->rcvd_data) {
+		c->rcvd_data = true;
+		hsk_conn_incr_quickack(c);
+	} else if ((u32)jiffies - c->lrcv > c->rto) {
+		hsk_conn_incr_quickack(c);
+	}
 }
 
 /* RFC 793 p. 69: does the segment overlap the receive window? */
@@ -170,19 +231,21 @@ static void hsk_conn_fin(struct hsk_conn *c)
 
 /*
  * Whether the ACK of in-order data (and a FIN if @fin) waits, as Linux's
- * __tcp_ack_snd_check() lets it in pingpong mode: after a reply followed
- * the peer's data (hsk_conn_xmit), and for a FIN, as tcp_fin() enters that
- * mode. It waits HSK_DELACK for the reply or close that carries it: a
- * request is one segment each way, a close three. Not if more than an MSS
- * would then wait to be acknowledged, nor with a gap just filled (RFC 5681
- * 4.2), nor with a D-SACK to tell (a resend: the peer suspects a loss),
- * nor while the one timer holds another deadline (our data in flight:
- * Linux would still delay).
+ * __tcp_ack_snd_check() lets it: once the quick ACKs are spent, or in
+ * pingpong mode (a reply followed the peer's data, hsk_conn_xmit), and for
+ * a FIN, as tcp_fin() enters that mode. It waits HSK_DELACK for the reply
+ * or close that carries it (a request is one segment each way, a close
+ * three) or for a second full segment (one ACK per two, RFC 5681 4.2). Not
+ * if more than an MSS would then wait to be acknowledged, nor with a gap
+ * just filled (RFC 5681 4.2), nor with a D-SACK to tell (a resend: the
+ * peer suspects a loss), nor while the one timer holds another deadline
+ * (our data in flight: Linux would still delay).
  */
 static bool hsk_conn_delays_ack(const struct hsk_conn *c, bool fin)
 {
-	return (c->pingpong || fin) && c->state == HSK_ESTABLISHED &&
-	       c->rcv_nxt + fin - c->rcv_wup <= c->mss &&
+	return (c->pingpong || fin || !c->quick) &&
+	       c->state == HSK_ESTABLISHED &&
+	       c->rcv_nxt + fin - c->rcv_wup <= c->rcv_mss &&
 	       hsk_ooo_empty(&c->ooo) && !c->dsack &&
 	       (c->timer_kind == HSK_TIMER_NONE ||
 		c->timer_kind == HSK_TIMER_DELACK);
@@ -371,6 +434,8 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 			hsk_ooo_add(c, skb, off, seq, len, fin);
 		goto ack;
 	}
+	if (len)
+		hsk_conn_data_event(c, len);
 	if (len && hsk_conn_queue(c, skb, off, len)) {
 		c->lrcv = (u32)jiffies;
 		hsk_conn_wake(c, wake_up_interruptible_sync_poll,
@@ -451,11 +516,19 @@ void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 	if ((seg->seq == seg->end_seq || (seg->flags & HSK_TH_SYN)) &&
 	    hsk_conn_oow_limited(c, mib, now))
 		return;
-	/* Data or FIN we had: say so, as Linux's tcp_send_dupack(). */
+	/*
+	 * Data or FIN we had: say so, as Linux's tcp_send_dupack(). Our
+	 * ACK was lost or waited too long: ACKs go at once for a while,
+	 * and a dialogue is no longer assumed.
+	 */
 	if (seg->seq != seg->end_seq && before(seg->seq, c->rcv_nxt) &&
-	    c->state != HSK_TIME_WAIT)
+	    c->state != HSK_TIME_WAIT) {
+		hsk_inc(HSK_MIB_DelayedACKLost);
+		hsk_conn_incr_quickack(c);
+		c->pingpong = false;
 		hsk_conn_dsack_set(c, seg->seq, after(seg->end_seq, c->rcv_nxt) ?
 				   c->rcv_nxt : seg->end_seq);
+	}
 	hsk_conn_send_ack(c);
 }
 
@@ -566,15 +639,27 @@ void hsk_conn_read_done(struct hsk_conn *c)
 	u32 promised, space;
 
 	spin_lock_bh(&c->lock);
-	if (c->state == HSK_CLOSE || c->fin_rcvd) {
-		spin_unlock_bh(&c->lock);
-		return;
+	if (c->state == HSK_CLOSE)
+		goto out;
+	/*
+	 * The reader took all there was, short segments among it: the
+	 * sender may be waiting for this ACK (a last segment, or one a
+	 * Nagle holds back), as Linux's tcp_cleanup_rbuf() sees it. In
+	 * pingpong mode one short segment is a request its reply answers.
+	 */
+	if (c->ack_delayed && !c->rx_bytes &&
+	    (c->pushed > 1 || (c->pushed && !c->pingpong))) {
+		hsk_conn_send_ack(c);
+		goto out;
 	}
+	if (c->fin_rcvd)
+		goto out;
 	promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	/* Only what the window field can say is news to the peer. */
 	space = min_t(u32, hsk_conn_rcv_space(c), (u32)U16_MAX << c->rcv_wscale);
 	if (space >= promised + max_t(u32, 2 * c->mss, HSK_RCVBUF / 4) ||
 	    (!promised && space >= c->mss))
 		hsk_conn_send_ack(c);
+out:
 	spin_unlock_bh(&c->lock);
 }

@@ -587,6 +587,7 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 	case HSK_TIMER_DELACK:
 		/* No reply carried it: not a dialogue, as Linux then decides. */
 		if (c->ack_delayed) {
+			hsk_inc(HSK_MIB_DelayedACKs);
 			hsk_conn_send_ack(c);
 			c->pingpong = false;
 		}

@@ -74,6 +74,8 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPDSACKOfoSent, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPDSACKRecv, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPDSACKOfoRecv, NOT_SPECIFIED),
+	HSK_MIB_ITEM(DelayedACKs, NOT_SPECIFIED),
+	HSK_MIB_ITEM(DelayedACKLost, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c) live here too. */

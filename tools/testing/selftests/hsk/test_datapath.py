@@ -1492,6 +1492,48 @@ def test_request_ack_rides_on_the_reply():
     assert not bare, "bare ACKs from hsk after the first reply: %s" % bare
 
 
+def test_one_way_stream_acked_every_second_segment():
+    # A Linux client sends 300 KB the server reads as it comes: hsk ACKs
+    # the first 16 segments one by one (Linux's quick ACKs, for the
+    # sender's slow start), then one ACK per two full segments (RFC 5681
+    # 4.2), as a Linux receiver does, and the last byte is ACKed. The data
+    # arrives byte for byte.
+    size = 300000
+    data = random.Random(8193).randbytes(size)
+    with hskdev.Listener(8193) as ls, Link() as link:
+        s, fd = conn_linux(ls, 8193)
+        cport = s.getsockname()[1]
+        try:
+            t = threading.Thread(target=s.sendall, args=(data,))
+            t.start()
+            got = read_exact(fd, size)
+            t.join(10)
+            time.sleep(0.2)
+            flow = wire_flow(link.drain(), cport, 8193)
+        finally:
+            os.close(fd)
+            s.close()
+    assert got == data, "the stream differs from byte %d" % next(
+        i for i in range(size) if got[i:i + 1] != data[i:i + 1])
+    segs = [x for x in flow if x[0] == "c" and x[4]]
+    assert max(x[4] for x in segs) == 1448, segs[:3]
+    start = segs[0][2]
+    end = (start + size) & M32
+    acks = [x[3] for x in flow if x[0] == "e" and x[4] == 0 and
+            "F" not in x[1] and x[3] != start]
+    ends = [(x[2] + x[4]) & M32 for x in segs]
+    assert acks[:16] == ends[:16], "quick ACKs: %s against %s" % (
+        acks[:16], ends[:16])
+    assert acks[-1] == end, (acks[-5:], end)
+    steps = [(b - a) & M32 for a, b in zip(acks[15:], acks[16:])]
+    assert steps and max(steps) <= 2 * 1448, \
+        "an ACK covered more than two segments: %s" % steps
+    rest = len(segs) - 16
+    assert len(acks) - 16 <= (rest + 1) // 2 + 2, \
+        "%d ACKs for %d segments after the quick ACKs: %s" % (
+            len(acks) - 16, rest, steps)
+
+
 def test_close_linux_client_first():
     # As between two Linux stacks (tcp_fin's pingpong mode): the ACK of the
     # client's FIN waits for the server's close and rides on its FIN, a
