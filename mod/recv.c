@@ -35,6 +35,12 @@ u32 hsk_conn_rcv_space(const struct hsk_conn *c)
 	return space;
 }
 
+/* What the window we advertised still offers beyond rcv_nxt. */
+static u32 hsk_conn_promised(const struct hsk_conn *c)
+{
+	return after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
 /*
  * The window to advertise, scaled. Its right edge never moves left (RFC
  * 7323 2.4): if space shrank faster than rcv_nxt advanced, offer the rest
@@ -44,7 +50,7 @@ u16 hsk_conn_window(struct hsk_conn *c)
 {
 	u32 unit = 1U << c->rcv_wscale;
 	u32 space = hsk_conn_rcv_space(c) & ~(unit - 1);
-	u32 promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	u32 promised = hsk_conn_promised(c);
 	/* Rounded up when keeping a promise, as Linux's tcp_select_window. */
 	u32 wnd = space >= promised ? space : ALIGN(promised, unit);
 
@@ -138,7 +144,7 @@ void hsk_conn_ack_sent(struct hsk_conn *c)
  */
 static void hsk_conn_incr_quickack(struct hsk_conn *c)
 {
-	u32 wnd = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	u32 wnd = hsk_conn_promised(c);
 	u32 n = clamp_t(u32, wnd / (2 * c->rcv_mss), 2, HSK_MAX_QUICKACKS);
 
 	c->quick = max_t(u8, c->quick, n);
@@ -189,7 +195,7 @@ static void hsk_conn_data_event(struct hsk_conn *c, u32 len)
 /* RFC 793 p. 69: does the segment overlap the receive window? */
 static bool hsk_seq_acceptable(struct hsk_conn *c, const struct hsk_seg *seg)
 {
-	u32 wnd = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	u32 wnd = hsk_conn_promised(c);
 	u32 len = seg->end_seq - seg->seq;
 
 	/* An ACK exactly at the right edge counts, as in Linux. */
@@ -654,7 +660,7 @@ void hsk_conn_read_done(struct hsk_conn *c)
 	}
 	if (c->fin_rcvd)
 		goto out;
-	promised = after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	promised = hsk_conn_promised(c);
 	/* Only what the window field can say is news to the peer. */
 	space = min_t(u32, hsk_conn_rcv_space(c), (u32)U16_MAX << c->rcv_wscale);
 	if (space >= promised + max_t(u32, 2 * c->mss, HSK_RCVBUF / 4) ||
