@@ -200,15 +200,30 @@ static void t_close(struct hsk_conn *c)
 	hsk_conn_close(c);
 }
 
-/* Fires @c's timer at the time it was armed for; returns its kind. */
+/* @c's deadline as hskctl shows it. */
+static u8 t_timer(struct hsk_conn *c)
+{
+	unsigned long at;
+	u8 kind;
+
+	spin_lock_bh(&c->lock);
+	kind = hsk_conn_timer_shown(c, &at);
+	spin_unlock_bh(&c->lock);
+	return kind;
+}
+
+/* Fires @c's timer at its earlier deadline; returns that one's kind. */
 static u8 t_fire(struct hsk_conn *c, unsigned long *at)
 {
 	unsigned long when;
 	u8 kind;
 
 	spin_lock_bh(&c->lock);
-	kind = c->timer_kind;
-	when = c->timer_at;
+	kind = hsk_conn_timer_shown(c, &when);
+	if (c->ack_delayed && time_before(c->delack_at, when)) {
+		kind = HSK_TIMER_DELACK;
+		when = c->delack_at;
+	}
 	hsk_conn_on_timer(c, when);
 	spin_unlock_bh(&c->lock);
 	if (at)
@@ -224,8 +239,7 @@ static void t_expect_timer(struct kunit *test, struct hsk_conn *c, u8 kind,
 	u8 k;
 
 	spin_lock_bh(&c->lock);
-	k = c->timer_kind;
-	at = c->timer_at;
+	k = hsk_conn_timer_shown(c, &at);
 	spin_unlock_bh(&c->lock);
 	KUNIT_EXPECT_EQ(test, (int)k, (int)kind);
 	KUNIT_EXPECT_TRUE_MSG(test, !time_before(at, j0 + d) &&
@@ -304,14 +318,14 @@ static void hsk_conn_close_passive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, p.s.seq);
 	/* Its ACK waits for the close, which carries it: three segments. */
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_DELACK);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_DELACK);
 
 	t_close(c);
 	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_LAST_ACK);
 	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
 	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 1);
 	KUNIT_EXPECT_EQ(test, r.ack_seq, p.s.seq);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 
 	/* The ACK of our FIN: CLOSED, out of the table, nothing sent. */
 	p.s.ack = p.iss + 2;
@@ -319,17 +333,17 @@ static void hsk_conn_close_passive(struct kunit *test)
 	hsk_t_expect_none(test);
 	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
 	KUNIT_EXPECT_FALSE(test, c->hashed);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_NONE);
 	KUNIT_EXPECT_NULL(test, hsk_t_conn(&p.s));
 }
 
 /*
  * The ACK of a FIN in ESTABLISHED waits HSK_DELACK (Linux's pingpong mode
  * from tcp_fin) for the close or the reply it prompts; if none comes, it
- * goes alone. Not delayed: a FIN after a whole MSS of data, one with our
- * data in flight (the timer is the RTO's), one that fills a gap. A reply
- * carries it; a write that cannot go (zero window) sends it before the
- * persist timer takes the slot.
+ * goes alone. Not delayed: a FIN after a whole MSS of data, one that fills
+ * a gap. A reply carries it. Our data in flight, or a write that cannot go
+ * (zero window), leave it waiting as Linux does: its deadline comes before
+ * the RTO's or the persist timer's, which are kept.
  */
 static void hsk_conn_fin_ack_delayed(struct kunit *test)
 {
@@ -349,7 +363,7 @@ static void hsk_conn_fin_ack_delayed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)t_fire(p.c, &at), HSK_TIMER_DELACK);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)p.c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(p.c), HSK_TIMER_NONE);
 
 	/* Data and FIN together, then a reply: the reply carries the ACK. */
 	t_est_std(test, &q, 9183);
@@ -359,7 +373,7 @@ static void hsk_conn_fin_ack_delayed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, t_write(test, q.c, 10), 10L);
 	t_expect_data(test, &q, q.iss + 1, 10);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)q.c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(q.c), HSK_TIMER_RTO);
 	KUNIT_EXPECT_FALSE(test, q.c->ack_delayed);
 
 	/* A whole MSS before the FIN: acknowledged at once. */
@@ -368,23 +382,47 @@ static void hsk_conn_fin_ack_delayed(struct kunit *test)
 	s.s.seq += 1461;
 	t_expect_ack(test, &s, s.iss + 1, s.s.seq, &r);
 
-	/* Our data in flight: the timer is the RTO's, the ACK goes now. */
+	/*
+	 * Our data in flight: the ACK waits all the same, HSK_DELACK from
+	 * the FIN, and goes alone; the RTO stays where it was.
+	 */
 	t_est_std(test, &u, 9185);
 	KUNIT_ASSERT_EQ(test, t_write(test, u.c, 10), 10L);
 	t_expect_data(test, &u, u.iss + 1, 10);
+	spin_lock_bh(&u.c->lock);
+	at = u.c->timer_at;
+	spin_unlock_bh(&u.c->lock);
+	j0 = jiffies;
 	t_fin(test, &u);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(u.c), HSK_TIMER_RTO);
+	KUNIT_EXPECT_TRUE(test, u.c->ack_delayed);
+	KUNIT_EXPECT_TRUE(test, !time_before(u.c->delack_at, j0 + HSK_DELACK) &&
+			  !time_after(u.c->delack_at, jiffies + HSK_DELACK));
+	KUNIT_EXPECT_EQ(test, (int)t_fire(u.c, NULL), HSK_TIMER_DELACK);
 	t_expect_ack(test, &u, u.iss + 11, u.s.seq, &r);
-	KUNIT_EXPECT_EQ(test, (int)u.c->timer_kind, HSK_TIMER_RTO);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, u.c->ack_delayed);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(u.c), HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, u.c->timer_at, at);
+	/* The RTO still comes: the data again, with the ACK. */
+	KUNIT_EXPECT_EQ(test, (int)t_fire(u.c, NULL), HSK_TIMER_RTO);
+	t_expect_data(test, &u, u.iss + 1, 10);
+	hsk_t_expect_none(test);
 
-	/* A zero window: the write waits, the ACK does not. */
+	/* A zero window: neither the write nor the ACK go; then the ACK. */
 	t_est_std(test, &w, 9186);
 	w.s.window = 0;
 	t_fin(test, &w);
 	hsk_t_expect_none(test);
 	KUNIT_ASSERT_EQ(test, t_write(test, w.c, 10), 10L);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(w.c), HSK_TIMER_PERSIST);
+	KUNIT_EXPECT_TRUE(test, w.c->ack_delayed);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(w.c, NULL), HSK_TIMER_DELACK);
 	t_expect_ack(test, &w, w.iss + 1, w.s.seq, &r);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)w.c->timer_kind, HSK_TIMER_PERSIST);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(w.c), HSK_TIMER_PERSIST);
 }
 
 /*
@@ -417,7 +455,7 @@ static void hsk_conn_ack_pingpong(struct kunit *test)
 	/* The second: its ACK rides on the reply. */
 	t_data(test, &p, 100);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_DELACK);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_DELACK);
 	KUNIT_ASSERT_EQ(test, t_write(test, c, 50), 50L);
 	t_expect_data(test, &p, snd, 50);
 	hsk_t_expect_none(test);
@@ -440,6 +478,27 @@ static void hsk_conn_ack_pingpong(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c->pingpong);
 	t_data(test, &p, 100);
 	t_expect_ack(test, &p, snd, p.s.seq, &r);
+}
+
+/*
+ * Quick ACKs spent: two full segments draw one ACK; a lone one waits while
+ * @shown is the timer hskctl shows, and goes when its own deadline comes.
+ */
+static void t_two_then_one(struct kunit *test, struct t_peer *p, u32 snd,
+			   u8 shown)
+{
+	struct hsk_seg r;
+
+	t_data(test, p, 1448);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(p->c), (int)shown);
+	t_data(test, p, 1448);
+	t_expect_ack(test, p, snd, p->s.seq, &r);
+	t_data(test, p, 1448);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, (int)t_fire(p->c, NULL), HSK_TIMER_DELACK);
+	t_expect_ack(test, p, snd, p->s.seq, &r);
+	hsk_t_expect_none(test);
 }
 
 /*
@@ -471,15 +530,7 @@ static void hsk_conn_ack_every_second(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)c->quick, 0);
 
 	/* Two full segments, one ACK; a lone one waits for the timer. */
-	t_data(test, &p, 1448);
-	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_DELACK);
-	t_data(test, &p, 1448);
-	t_expect_ack(test, &p, snd, p.s.seq, &r);
-	t_data(test, &p, 1448);
-	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_DELACK);
-	t_expect_ack(test, &p, snd, p.s.seq, &r);
+	t_two_then_one(test, &p, snd, HSK_TIMER_DELACK);
 	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_DelayedACKs), dack + 1);
 
 	/* A full and a short one: over an MSS waits, so the ACK goes. */
@@ -515,6 +566,17 @@ static void hsk_conn_ack_every_second(struct kunit *test)
 	spin_unlock_bh(&c->lock);
 	t_data(test, &p, 1448);
 	t_expect_ack(test, &p, snd, p.s.seq, &r);
+
+	/*
+	 * Our data in flight, the RTO pending: still one ACK per two full
+	 * segments, and a lone one waits its HSK_DELACK before the RTO.
+	 */
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10), 10L);
+	t_expect_data(test, &p, snd, 10);
+	snd += 10;
+	c->quick = 0;
+	t_two_then_one(test, &p, snd, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 }
 
 /*
@@ -607,7 +669,7 @@ static void hsk_conn_close_simultaneous(struct kunit *test)
 	t_fin(test, &p);
 	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSING);
 	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 
 	j0 = jiffies;
 	p.s.ack = p.iss + 2;
@@ -674,7 +736,7 @@ static void hsk_conn_fin_wait2_timeout(struct kunit *test)
 	q.s.ack = q.iss + 2;
 	t_ack(test, &q);
 	KUNIT_EXPECT_EQ(test, (int)q.c->state, HSK_FIN_WAIT2);
-	KUNIT_EXPECT_EQ(test, (int)q.c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(q.c), HSK_TIMER_NONE);
 	t_fire(q.c, NULL);
 	KUNIT_EXPECT_EQ(test, (int)q.c->state, HSK_FIN_WAIT2);
 	KUNIT_EXPECT_TRUE(test, q.c->hashed);
@@ -1018,7 +1080,7 @@ static void hsk_conn_persist_probe(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)t_fire(c, &at), HSK_TIMER_PERSIST);
 	t_expect_ack(test, &p, p.iss, p.s.seq, &r);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPWinProbe), 1L);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_PERSIST);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_PERSIST);
 	KUNIT_EXPECT_EQ(test, c->timer_at, at + 2 * rto);
 	KUNIT_EXPECT_EQ(test, c->snd_nxt, p.iss + 1);
 
@@ -1027,7 +1089,7 @@ static void hsk_conn_persist_probe(struct kunit *test)
 	t_ack(test, &p);
 	t_expect_data(test, &p, p.iss + 1, 100);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 }
 
 /*
@@ -1524,7 +1586,7 @@ static void hsk_conn_ack_beyond_snd_max(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->snd_una, p.iss + 1);
 	KUNIT_EXPECT_EQ(test, c->snd_wnd, 502U << 7);
 	KUNIT_EXPECT_EQ(test, c->snd_bytes, 100U);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 }
 
 /*
@@ -1768,7 +1830,7 @@ static void hsk_conn_rto_backoff(struct kunit *test)
 				    "timeout %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, c->rto, rto, "timeout %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, c->cwnd, (u32)c->mss, "timeout %d", i);
-		KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+		KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 		KUNIT_EXPECT_EQ_MSG(test, c->timer_at, at + rto, "timeout %d", i);
 		KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
 	}
@@ -1851,9 +1913,18 @@ static void hsk_conn_xmit_clones(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.len, 0U);
 }
 
-/* The timer expires now, as the timer wheel would: detached, then run. */
+/*
+ * The timer expires now, as the timer wheel would: detached, then run.
+ * What it was armed for comes due now, as if the wheel had waited for it.
+ */
 static bool t_expire(struct hsk_conn *c)
 {
+	spin_lock_bh(&c->lock);
+	if (c->timer_kind != HSK_TIMER_NONE)
+		c->timer_at = jiffies;
+	if (c->ack_delayed)
+		c->delack_at = jiffies;
+	spin_unlock_bh(&c->lock);
 	if (!del_timer(&c->timer))
 		return false;
 	local_bh_disable();	/* a timer runs in softirq context */
@@ -1887,7 +1958,7 @@ static void hsk_conn_idle_timer_fires(struct kunit *test)
 	p.s.ack = p.iss + 101;
 	t_ack(test, &p);
 	hsk_t_expect_none(test);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_NONE);
 	KUNIT_EXPECT_TRUE(test, timer_pending(&c->timer));
 	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref + 1);
 
@@ -1968,7 +2039,7 @@ static void hsk_conn_fast_retransmit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c->in_recovery);
 	KUNIT_EXPECT_EQ(test, c->cwnd, c->ssthresh);
 	KUNIT_EXPECT_EQ(test, c->snd_una, seq + 5 * 1448);
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_NONE);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_NONE);
 }
 
 /*
@@ -2886,7 +2957,7 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_sacked(c), BIT(0) | BIT(1));
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
 	/* As Linux: a timeout soon, SRTT / 16 or 10 ms, not a whole RTO. */
-	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
 	KUNIT_EXPECT_LE(test, (long)(c->timer_at - jiffies),
 			(long)msecs_to_jiffies(10));
 	KUNIT_EXPECT_GT(test, c->rto, msecs_to_jiffies(10));

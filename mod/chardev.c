@@ -315,6 +315,8 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 /* HSK_IOC_INFO's answer; hskctl's list -i shows the same (netlink.c). */
 void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
 {
+	unsigned long at;
+
 	hsk_sin(&info->local, c->key.laddr, c->key.lport);
 	hsk_sin(&info->peer, c->key.raddr, c->key.rport);
 	spin_lock_bh(&c->lock);
@@ -325,8 +327,9 @@ void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
 	info->snd_wnd = c->snd_wnd;
 	info->rcv_wnd = hsk_conn_rcv_space(c);
 	info->rto_ms = jiffies_to_msecs(c->rto);
-	if (c->timer_kind != HSK_TIMER_NONE && time_after(c->timer_at, jiffies))
-		info->timer_ms = jiffies_to_msecs(c->timer_at - jiffies);
+	if (hsk_conn_timer_shown(c, &at) != HSK_TIMER_NONE &&
+	    time_after(at, jiffies))
+		info->timer_ms = jiffies_to_msecs(at - jiffies);
 	info->retransmits = c->retries;
 	info->mss = c->mss;
 	info->snd_wscale = c->snd_wscale;

@@ -64,50 +64,66 @@ static void hsk_conn_timer_fn(struct timer_list *t)
 	struct hsk_conn *c = from_timer(c, t, timer);
 
 	spin_lock(&c->lock);
-	if (c->timer_kind != HSK_TIMER_NONE && !timer_pending(&c->timer))
+	/* Re-armed since it fired: the new expiry is its deadline. */
+	if (!timer_pending(&c->timer))
 		hsk_conn_on_timer(c, jiffies);
 	spin_unlock(&c->lock);
 	hsk_conn_put(c);	/* the pending timer's reference */
 }
 
+/* For the earlier of the two deadlines (struct hsk_conn), if any. */
+void hsk_conn_arm_timer(struct hsk_conn *c)
+{
+	unsigned long at;
+
+	lockdep_assert_held(&c->lock);
+	if (c->timer_kind != HSK_TIMER_NONE)
+		at = c->timer_at;
+	else if (c->ack_delayed)
+		at = c->delack_at;
+	else
+		return;
+	if (c->ack_delayed && time_before(c->delack_at, at))
+		at = c->delack_at;
+	if (!mod_timer(&c->timer, at))
+		refcount_inc(&c->ref);
+}
+
 void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at)
 {
 	lockdep_assert_held(&c->lock);
-	/* A delayed ACK that loses the timer goes now. */
-	if (c->ack_delayed && kind != HSK_TIMER_DELACK)
-		hsk_conn_send_ack(c);
 	c->timer_kind = kind;
 	c->timer_at = at;
-	if (!mod_timer(&c->timer, at))
-		refcount_inc(&c->ref);
+	hsk_conn_arm_timer(c);
 }
 
 /*
  * Puts below may drop the last reference with c->lock held: the memory is
  * freed only after an RCU grace period, and every caller either holds a
  * reference or is inside an RCU read-side section, so unlocking is safe.
+ * A waiting ACK keeps the timer.
  */
 void hsk_conn_stop_timer(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
 	c->timer_kind = HSK_TIMER_NONE;
-	if (del_timer(&c->timer))
+	if (c->ack_delayed)
+		hsk_conn_arm_timer(c);
+	else if (del_timer(&c->timer))
 		hsk_conn_put(c);	/* the pending timer's reference */
 }
 
 /*
- * Nothing is due, but the timer may stay pending: it then finds
- * HSK_TIMER_NONE and drops its reference, as Linux's TCP leaves its
- * retransmit timer to fire idle. For an ACK that empties the flight, whose
- * next send or next state (FIN_WAIT_2, TIME_WAIT) re-arms the timer with
- * one mod_timer instead of a del_timer and a mod_timer. CLOSED stops it
- * for good (hsk_conn_done()).
+ * Nothing is due, but the timer may stay pending: it then fires idle and
+ * drops its reference, as Linux's TCP leaves its retransmit timer to fire
+ * idle. For an ACK that empties the flight, whose next send or next state
+ * (FIN_WAIT_2, TIME_WAIT) re-arms the timer with one mod_timer instead of
+ * a del_timer and a mod_timer. CLOSED stops it for good (hsk_conn_done()).
  */
 void hsk_conn_idle_timer(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
-	if (!c->ack_delayed)
-		c->timer_kind = HSK_TIMER_NONE;
+	c->timer_kind = HSK_TIMER_NONE;
 }
 
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
@@ -236,6 +252,7 @@ void hsk_conn_done(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
 	hsk_conn_set_state(c, HSK_CLOSE);
+	c->ack_delayed = false;
 	hsk_conn_stop_timer(c);
 	__skb_queue_purge(&c->sndq);
 	hsk_sb_init(c);

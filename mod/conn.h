@@ -116,7 +116,7 @@ struct hsk_conn {
 	bool rd_shut;			/* SHUT_RD: reads see end of stream */
 	bool fin_queued;		/* our FIN is queued (SHUT_WR or close) */
 	bool fin_rcvd;			/* the peer's FIN is in sequence */
-	bool ack_delayed;		/* an ACK waits: HSK_TIMER_DELACK */
+	bool ack_delayed;		/* an ACK waits until delack_at */
 	bool pingpong;			/* replies follow data: ACKs wait */
 	bool rcvd_data;			/* the peer's data came: quick is set */
 	u8 quick;			/* ACKs still sent at once (Linux's) */
@@ -172,10 +172,17 @@ struct hsk_conn {
 	struct sk_buff_head rxq;	/* in-order data not yet read */
 	struct hsk_ooo ooo;
 
-	/* RTO, persist, FIN_WAIT_2, TIME_WAIT or a delayed ACK. */
+	/*
+	 * One kernel timer for two deadlines: timer_kind's (RTO, persist,
+	 * FIN_WAIT_2, TIME_WAIT) and a delayed ACK's, which Linux keeps
+	 * apart too (icsk_pending, icsk_ack.pending). It is armed for the
+	 * earlier; one that was met or dropped makes it fire idle and re-arm
+	 * for the other (hsk_conn_arm_timer).
+	 */
 	struct timer_list timer;
-	unsigned long timer_at;		/* when it fires, if pending */
-	u8 timer_kind;			/* enum hsk_timer (uapi) */
+	unsigned long timer_at;		/* timer_kind's deadline */
+	unsigned long delack_at;	/* the waiting ACK's, if ack_delayed */
+	u8 timer_kind;			/* enum hsk_timer (uapi), not DELACK */
 	wait_queue_head_t wait;		/* readers, writers, poll */
 	struct mutex rmutex;		/* one reader dequeues at a time */
 
@@ -225,6 +232,22 @@ void hsk_conn_rxq_purge(struct hsk_conn *c);
 void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at);
 void hsk_conn_stop_timer(struct hsk_conn *c);
 void hsk_conn_idle_timer(struct hsk_conn *c);
+void hsk_conn_arm_timer(struct hsk_conn *c);
+
+/*
+ * The deadline hskctl and netlink show, as ss shows Linux's: timer_kind's,
+ * else a waiting ACK's (HSK_TIMER_DELACK), else none. c->lock held.
+ */
+static inline u8 hsk_conn_timer_shown(const struct hsk_conn *c,
+				      unsigned long *at)
+{
+	if (c->timer_kind != HSK_TIMER_NONE) {
+		*at = c->timer_at;
+		return c->timer_kind;
+	}
+	*at = c->delack_at;
+	return c->ack_delayed ? HSK_TIMER_DELACK : HSK_TIMER_NONE;
+}
 
 /*
  * Wakes c->wait's readers, writers and pollers, skipping the queue's lock

@@ -87,6 +87,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	void *hdr = hsk_nl_put_hdr(skb, cb);
 	struct hsk_info info = { };
 	u32 rq, sq, rmem;
+	unsigned long at;
 	u8 timer;
 
 	if (!hdr)
@@ -96,7 +97,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	rq = c->rx_bytes;
 	sq = c->snd_bytes;
 	rmem = c->rx_mem + c->ooo.mem;
-	timer = c->timer_kind;
+	timer = hsk_conn_timer_shown(c, &at);
 	spin_unlock_bh(&c->lock);
 	if (hsk_nl_put_ends(skb, c->key.laddr, c->key.lport, c->key.raddr,
 			    c->key.rport) ||

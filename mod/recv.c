@@ -244,25 +244,25 @@ static void hsk_conn_fin(struct hsk_conn *c)
  * three) or for a second full segment (one ACK per two, RFC 5681 4.2). Not
  * if more than an MSS would then wait to be acknowledged, nor with a gap
  * just filled (RFC 5681 4.2), nor with a D-SACK to tell (a resend: the
- * peer suspects a loss), nor while the one timer holds another deadline
- * (our data in flight: Linux would still delay).
+ * peer suspects a loss). Our data in flight does not stop it: the ACK's
+ * deadline is its own (struct hsk_conn's timer).
  */
 static bool hsk_conn_delays_ack(const struct hsk_conn *c, bool fin)
 {
 	return (c->pingpong || fin || !c->quick) &&
 	       c->state == HSK_ESTABLISHED &&
 	       c->rcv_nxt + fin - c->rcv_wup <= c->rcv_mss &&
-	       hsk_ooo_empty(&c->ooo) && !c->dsack &&
-	       (c->timer_kind == HSK_TIMER_NONE ||
-		c->timer_kind == HSK_TIMER_DELACK);
+	       hsk_ooo_empty(&c->ooo) && !c->dsack;
 }
 
 /* The ACK waits; a pending deadline is kept, not moved on. */
 static void hsk_conn_delay_ack(struct hsk_conn *c)
 {
+	if (c->ack_delayed)
+		return;
 	c->ack_delayed = true;
-	if (c->timer_kind != HSK_TIMER_DELACK)
-		hsk_conn_set_timer(c, HSK_TIMER_DELACK, jiffies + HSK_DELACK);
+	c->delack_at = jiffies + HSK_DELACK;
+	hsk_conn_arm_timer(c);
 }
 
 /*

@@ -523,14 +523,12 @@ static void hsk_conn_timeout(struct hsk_conn *c)
 	hsk_conn_done(c);
 }
 
-void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
+/* timer_kind's deadline @kind has come. */
+static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 {
-	u8 kind = c->timer_kind;
 	struct sk_buff *skb;
 	bool reneged;
 
-	lockdep_assert_held(&c->lock);
-	c->timer_kind = HSK_TIMER_NONE;
 	switch (kind) {
 	case HSK_TIMER_RTO:
 		if (c->snd_una == c->snd_nxt)
@@ -584,15 +582,30 @@ void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
 	case HSK_TIMER_TIME_WAIT:
 		hsk_conn_done(c);
 		break;
-	case HSK_TIMER_DELACK:
-		/* No reply carried it: not a dialogue, as Linux then decides. */
-		if (c->ack_delayed) {
-			hsk_inc(HSK_MIB_DelayedACKs);
-			hsk_conn_send_ack(c);
-			c->pingpong = false;
-		}
-		break;
 	}
+}
+
+/*
+ * The timer fired at @now. What is due goes, timer_kind's deadline first
+ * (a retransmission carries the waiting ACK, CLOSED needs none), then the
+ * ACK's; the timer is armed again for what is left.
+ */
+void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now)
+{
+	u8 kind = c->timer_kind;
+
+	lockdep_assert_held(&c->lock);
+	if (kind != HSK_TIMER_NONE && !time_before(now, c->timer_at)) {
+		c->timer_kind = HSK_TIMER_NONE;
+		hsk_conn_deadline(c, kind, now);
+	}
+	/* No reply carried it: not a dialogue, as Linux then decides. */
+	if (c->ack_delayed && !time_before(now, c->delack_at)) {
+		hsk_inc(HSK_MIB_DelayedACKs);
+		hsk_conn_send_ack(c);
+		c->pingpong = false;
+	}
+	hsk_conn_arm_timer(c);
 }
 
 static bool hsk_conn_writable(struct hsk_conn *c)
