@@ -11,6 +11,9 @@ hsk beside Linux's own listener, in one boot, doing the same work:
           at 1 to 16 client threads, until the server has accepted them all
   memory  bytes per half-open entry at 1k, 100k and 1M entries
   flat    ns per SYN and per third ACK with 1k and with 1M entries
+  data    one connection through an echo server (tools/examples/hsk-echo,
+          tools/bench/tcp-server --echo): one-byte requests and their
+          replies per second, and a stream sent and echoed at once
 
 Writes every figure, its runs and the checks made on the way as JSON;
 tools/bench/report turns that into the table. Each run is checked against
@@ -413,6 +416,19 @@ def drain(side, server, limit=60.0):
     return queued, time.monotonic() - t0
 
 
+def bench_netns():
+    """The Linux server's namespace behind veth, once."""
+    if os.path.exists("/run/netns/bench"):
+        return
+    sh("ip netns add bench")
+    sh("ip link add veth0 type veth peer name veth1 netns bench")
+    sh("ip addr add 10.99.0.1/24 dev veth0 && ip link set veth0 up")
+    sh("ip -n bench addr add %s/24 dev veth1 && ip -n bench link set veth1 up"
+       % NS_DST)
+    sh("ip -n bench link set lo up")
+    sh("ip netns exec bench sysctl -qw net.core.somaxconn=%d" % BIG_BACKLOG)
+
+
 def conn_rate(rounds, secs, threads):
     """
     Section 5: real clients against hsk-server and a Linux listener, at
@@ -423,13 +439,7 @@ def conn_rate(rounds, secs, threads):
     sysctl("net.ipv4.tcp_synack_retries", 5)
     sysctl("net.ipv4.tcp_syncookies", 1)
     sysctl("net.ipv4.ip_local_port_range", "1024 65535")
-    sh("ip netns add bench")
-    sh("ip link add veth0 type veth peer name veth1 netns bench")
-    sh("ip addr add 10.99.0.1/24 dev veth0 && ip link set veth0 up")
-    sh("ip -n bench addr add %s/24 dev veth1 && ip -n bench link set veth1 up"
-       % NS_DST)
-    sh("ip -n bench link set lo up")
-    sh("ip netns exec bench sysctl -qw net.core.somaxconn=%d" % BIG_BACKLOG)
+    bench_netns()
     servers = {"hsk": hsk_listener(accept=True),
                "linux": linux_listener(NS_DST, accept=True, ns="bench")}
     client = REPO + "/build/bin/bench-connect"
@@ -461,6 +471,57 @@ def conn_rate(rounds, secs, threads):
                 log("conn %-6s %2d threads %8.0f conn/s (%d queued, %.2f s to drain)" %
                     (side, n_threads, res["conn_per_s"], queued, drained))
             time.sleep(1)   # the last closes settle
+    stop(servers["hsk"])
+    stop(servers["linux"])
+    return runs
+
+
+ECHO_PORT = 7
+
+
+def client(dst, *args):
+    """One run of tools/bench/connect: its figures by name."""
+    out = subprocess.run([REPO + "/build/bin/bench-connect", "-a", dst, "-p", str(ECHO_PORT)]
+                         + [str(a) for a in args], check=True, capture_output=True,
+                         text=True).stdout
+    words = out.split()
+    check(len(words) % 2 == 0 and len(words) >= 6, "client said %r" % out)
+    return {k: float(v) for k, v in zip(words[::2], words[1::2])}
+
+
+def data_path(rounds, rr_secs, stream_bytes):
+    """
+    Section 6: one connection through an echo server on each side, the
+    Linux one in its namespace behind veth as for section 5: one-byte
+    requests answered one at a time for @rr_secs, then @stream_bytes sent
+    while their echo is read back (each byte through the server's receive
+    and send paths at once). Each run checks that everything came back
+    and, on hsk's side, that no connection was reset.
+    """
+    bench_netns()
+    servers = {"hsk": start([REPO + "/build/bin/hsk-echo", "-p", str(ECHO_PORT)]),
+               "linux": start([REPO + "/build/bin/bench-tcp-server", "-a", NS_DST,
+                               "-p", str(ECHO_PORT), "--echo"], "bench")}
+    runs = {"hsk": [], "linux": []}
+    for rnd in range(rounds):
+        for side, dst in (("hsk", HSK_DST), ("linux", NS_DST)):
+            before = counters(side)
+            rr = client(dst, "-m", "rr", "-n", 1, "-t", rr_secs)
+            st = client(dst, "-m", "stream", "-n", 1, "-s", stream_bytes)
+            check(st["bytes"] == stream_bytes,
+                  "%s: %d bytes came back of %d" % (side, st["bytes"], stream_bytes))
+            res = {"rr_per_s": rr["rate"], "transactions": rr["transactions"],
+                   "stream_bytes_per_s": st["rate"], "stream_secs": st["seconds"]}
+            if side == "hsk":
+                after = hsk_stats()
+                check(delta(after, before, "OutRsts") == 0,
+                      "hsk sent %d RSTs" % delta(after, before, "OutRsts"))
+                res["out_segs"] = delta(after, before, "OutSegs")
+                res["delayed_acks"] = delta(after, before, "DelayedACKs")
+                res["retrans_segs"] = delta(after, before, "TCPRetransSegs")
+            runs[side].append(res)
+            log("data %-6s %8.0f requests/s, stream %6.1f MB/s" %
+                (side, res["rr_per_s"], res["stream_bytes_per_s"] / 1e6))
     stop(servers["hsk"])
     stop(servers["linux"])
     return runs
@@ -629,7 +690,9 @@ def main():
                     help="client thread counts, comma-separated")
     ap.add_argument("--flat-n", type=int, default=2000)
     ap.add_argument("--big", type=int, default=1000000, help="the large table")
-    ap.add_argument("--only", default="syn,conn,flat")
+    ap.add_argument("--rr-secs", type=float, default=3)
+    ap.add_argument("--stream-bytes", type=int, default=32 << 20)
+    ap.add_argument("--only", default="syn,conn,data,flat")
     args = ap.parse_args()
     only = args.only.split(",")
 
@@ -652,6 +715,8 @@ def main():
     if "conn" in only:
         section("conn", conn_rate, args.rounds, args.conn_secs,
                 [int(n) for n in args.conn_threads.split(",")])
+    if "data" in only:
+        section("data", data_path, args.rounds, args.rr_secs, args.stream_bytes)
     if "flat" in only:
         # Linux stops at 100k: filling a million request socks in a TCG
         # guest takes minutes of SYN-ACK retransmissions.

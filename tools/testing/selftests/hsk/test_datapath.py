@@ -1560,6 +1560,32 @@ def test_close_linux_client_first_server_lingers():
     assert after[0][3] == after[1][3] == (fin_c[2] + 1) & M32, flow
 
 
+def test_fin_ack_waits_with_our_data_in_flight():
+    # Our data is unacknowledged, the retransmission timer running, when
+    # the client's FIN comes: its ACK still waits up to 40 ms for a segment
+    # to carry it, as Linux's delayed ACK keeps a deadline of its own beside
+    # the retransmission timer, then goes alone; the RTO still resends the
+    # data, which now acknowledges the FIN too.
+    with hskdev.Listener(8194) as ls, Wire() as w:
+        p = Peer(w, ls, 8194)
+        try:
+            os.write(p.fd, b"hello")
+            p.expect("PA", p.rcv, p.snd, length=5)
+            sent = time.monotonic()
+            p.send("FA")
+            got = w.replies(p.cl.src, p.cl.sport, 0.5, first=True)
+            assert len(got) == 1, [Parsed(r) for r, _ in got]
+            r, when = Parsed(got[0][0]), got[0][1]
+            assert (flag_str(r.flags), r.seq, r.ack, len(r.payload)) == \
+                ("A", (p.rcv + 5) & M32, (p.snd + 1) & M32, 0), r
+            assert when - sent >= 0.03, \
+                "the FIN's ACK came %.3f s after it, not delayed" % (when - sent)
+            expect_state(p.fd, CLOSE_WAIT)
+            p.expect("PA", p.rcv, p.snd + 1, length=5, timeout=3)
+        finally:
+            p.close()
+
+
 def test_close_linux_server_first():
     with knobs(fin_timeout=2), hskdev.Listener(8121) as ls, Link() as link:
         s, fd = conn_linux(ls, 8121)
