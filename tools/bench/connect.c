@@ -117,7 +117,7 @@ static void *stream(void *arg)
 	pthread_join(out, NULL);
 	close(fd);
 	if (got != stream_bytes) {
-		fprintf(stderr, "stream: %ld bytes came back of %ld\n", got,
+		fprintf(stderr, "echo: %ld bytes came back of %ld\n", got,
 			stream_bytes);
 		exit(1);
 	}
