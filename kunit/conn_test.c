@@ -1201,6 +1201,120 @@ static void hsk_conn_segment_size(struct kunit *test)
 	t_write_expect_segs(test, &s, 2000, 988);
 }
 
+/* ethtool -K hsk0 rx-gro-hw on|off. */
+static void t_trains(bool on)
+{
+	rtnl_lock();
+	if (on)
+		hsk_dev->wanted_features |= NETIF_F_GRO_HW;
+	else
+		hsk_dev->wanted_features &= ~NETIF_F_GRO_HW;
+	netdev_update_features(hsk_dev);
+	rtnl_unlock();
+}
+
+/*
+ * The next captured skb is a train of @n full segments of @size bytes
+ * from @seq: a GSO skb with the headers in its head, each segment's
+ * payload a clone on its frag_list, the checksum left partial.
+ */
+static void t_expect_train(struct kunit *test, struct t_peer *p, u32 seq,
+			   u32 n, u32 size)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct sk_buff *skb = skb_dequeue(&ctx->cap), *car;
+	struct hsk_seg r;
+	u32 cars = 0, i;
+	u8 *buf;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, skb, "hsk sent nothing");
+	KUNIT_EXPECT_TRUE(test, skb_is_gso(skb));
+	KUNIT_EXPECT_EQ(test, (u32)skb_shinfo(skb)->gso_size, size);
+	KUNIT_EXPECT_EQ(test, (u32)skb_shinfo(skb)->gso_segs, n);
+	KUNIT_EXPECT_TRUE(test, skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4);
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
+	KUNIT_EXPECT_EQ(test, skb_headlen(skb), (unsigned int)(HSK_IP_HLEN +
+			HSK_TCP_HLEN + HSK_TS_OPTLEN));
+	KUNIT_EXPECT_EQ(test, ntohs(ip_hdr(skb)->tot_len), skb->len);
+	skb_walk_frags(skb, car) {
+		KUNIT_EXPECT_EQ(test, car->len, size);
+		cars++;
+	}
+	KUNIT_EXPECT_EQ(test, cars, n);
+	KUNIT_ASSERT_EQ(test, hsk_parse(skb, &r), HSK_MIB_InSegs);
+	KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_ACK | HSK_TH_PSH);
+	KUNIT_EXPECT_EQ(test, r.seq, seq);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, p->s.seq);
+	KUNIT_EXPECT_EQ(test, r.len, n * size);
+	KUNIT_EXPECT_TRUE(test, r.opt.has & HSK_HAS_TS);
+	buf = kunit_kmalloc(test, n * size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, skb_transport_offset(skb) +
+					    r.doff, buf, n * size), 0);
+	for (i = 0; i < n * size; i++) {
+		if (buf[i] != t_byte(seq + i)) {
+			KUNIT_FAIL(test, "byte %u of the train at %u is wrong",
+				   i, seq);
+			break;
+		}
+	}
+	kunit_kfree(test, buf);
+	kfree_skb(skb);
+}
+
+/*
+ * Full segments that go out together leave as one train, as a NIC's
+ * hardware GRO hands them up (hsk_send_train()): the rest of a write goes
+ * alone, a train holds what IPv4's length field does, and rx-gro-hw off
+ * sends every segment alone. Every other test here sees trains cut back
+ * into segments by GSO, checksums verified (hsk_test_capture_skb()).
+ */
+static void hsk_conn_trains(struct kunit *test)
+{
+	unsigned long segs;
+	struct t_peer p;
+	u32 seq;
+
+	hsk_test_whole_trains = true;
+	t_est_std(test, &p, 9124);
+	seq = p.iss + 1;
+	segs = hsk_stat_read(HSK_MIB_OutSegs);
+	KUNIT_ASSERT_EQ(test, t_write(test, p.c, 4000), 4000L);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 2U);
+	t_expect_train(test, &p, seq, 2, 1448);
+	t_expect_data(test, &p, seq + 2 * 1448, 1104);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_stat_read(HSK_MIB_OutSegs) - segs, 3UL);
+
+	/* 50 segments the windows allow: one train as long as can be, then 5. */
+	seq += 4000;
+	p.s.ack = seq;
+	p.s.window = 1000;		/* << 7 */
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	spin_lock_bh(&p.c->lock);
+	p.c->cwnd = 100 * 1460;
+	spin_unlock_bh(&p.c->lock);
+	KUNIT_ASSERT_EQ(test, t_write(test, p.c, 50 * 1448), 50L * 1448);
+	KUNIT_EXPECT_EQ(test, HSK_TRAIN_MAX / 1448, 45);
+	t_expect_train(test, &p, seq, 45, 1448);
+	t_expect_train(test, &p, seq + 45 * 1448, 5, 1448);
+	hsk_t_expect_none(test);
+
+	/* rx-gro-hw off: one by one. */
+	seq += 50 * 1448;
+	p.s.ack = seq;
+	t_ack(test, &p);
+	t_trains(false);
+	KUNIT_EXPECT_EQ(test, t_write(test, p.c, 4000), 4000L);
+	t_trains(true);
+	KUNIT_EXPECT_EQ(test, hsk_t_sent(test), 3U);
+	t_expect_data(test, &p, seq, 1448);
+	t_expect_data(test, &p, seq + 1448, 1448);
+	t_expect_data(test, &p, seq + 2 * 1448, 1104);
+	hsk_t_expect_none(test);
+}
+
 /*
  * Small writes behind a closed window fill the unsent tail, as Linux's
  * tcp_sendmsg(): 300 writes of 10 bytes go out as full segments when it
@@ -3166,6 +3280,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_persist_answered),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
+	KUNIT_CASE(hsk_conn_trains),
 	KUNIT_CASE(hsk_conn_write_merge),
 	KUNIT_CASE(hsk_conn_min_snd_mss),
 	KUNIT_CASE(hsk_conn_seq_acceptability),

@@ -73,6 +73,7 @@ static inline void hsk_t_exit(struct kunit *test)
 			hsk_listener_close(ctx->l[i]);
 	hsk_knobs = ctx->knobs;
 	hsk_test_capture = NULL;
+	hsk_test_whole_trains = false;
 	skb_queue_purge(&ctx->cap);
 }
 

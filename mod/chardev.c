@@ -312,14 +312,18 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
-/* HSK_IOC_INFO's answer; hskctl's list -i shows the same (netlink.c). */
-void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
+/*
+ * HSK_IOC_INFO's answer; hskctl's list -i shows the same (netlink.c), which
+ * reads more under the same hold. Returns what info->timer_ms runs to.
+ */
+u8 hsk_conn_info_locked(struct hsk_conn *c, struct hsk_info *info)
 {
 	unsigned long at;
+	u8 timer;
 
+	lockdep_assert_held(&c->lock);
 	hsk_sin(&info->local, c->key.laddr, c->key.lport);
 	hsk_sin(&info->peer, c->key.raddr, c->key.rport);
-	spin_lock_bh(&c->lock);
 	info->state = c->state;
 	info->snd_una = c->snd_una;
 	info->snd_nxt = c->snd_nxt;
@@ -327,9 +331,11 @@ void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
 	info->snd_wnd = c->snd_wnd;
 	info->rcv_wnd = hsk_conn_rcv_space(c);
 	info->rto_ms = jiffies_to_msecs(c->rto);
-	if (hsk_conn_timer_shown(c, &at) != HSK_TIMER_NONE &&
-	    time_after(at, jiffies))
+	timer = hsk_conn_timer_shown(c, &at);
+	if (timer != HSK_TIMER_NONE && time_after(at, jiffies))
 		info->timer_ms = jiffies_to_msecs(at - jiffies);
+	else
+		timer = HSK_TIMER_NONE;
 	info->retransmits = c->retries;
 	info->mss = c->mss;
 	info->snd_wscale = c->snd_wscale;
@@ -339,6 +345,13 @@ void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
 	info->ssthresh = c->ssthresh;
 	info->srtt_us = c->srtt_us;
 	info->rttvar_us = c->rttvar_us;
+	return timer;
+}
+
+void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
+{
+	spin_lock_bh(&c->lock);
+	hsk_conn_info_locked(c, info);
 	spin_unlock_bh(&c->lock);
 }
 

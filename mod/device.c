@@ -129,13 +129,21 @@ static void hsk_dev_setup(struct net_device *dev)
 	 * As veth: the host's TCP hands over its segments with their payload
 	 * in page fragments and their checksum left undone (CHECKSUM_PARTIAL),
 	 * so that nothing copies them into one head or sums them only for the
-	 * engine to sum them again. The engine reads fragments with the skb
-	 * helpers and, as Linux's receive path, does not re-verify a checksum
-	 * that a local stack left to the device (hsk_parse()). ethtool -K
-	 * turns either off.
+	 * engine to sum them again, and with TSO up to 64 KB of them as one
+	 * skb, which the engine takes as one segment (as Linux's TCP takes a
+	 * GRO packet), where GSO would cut it for us. The engine reads
+	 * fragments with the skb helpers and, as Linux's receive path, does
+	 * not re-verify a checksum that a local stack left to the device
+	 * (hsk_parse()). The other way, as a NIC's hardware GRO: full segments
+	 * that go out together reach the host as one skb (hsk_send_train()),
+	 * which GSO can cut back; the kernel wants RXCSUM beside it, and each
+	 * segment is summed or, in a train, left partial. ethtool -K turns
+	 * each off.
 	 */
-	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM;
-	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
+			 NETIF_F_GRO_HW | NETIF_F_RXCSUM;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
+			    NETIF_F_GRO_HW | NETIF_F_RXCSUM;
 	dev->needs_free_netdev = true;
 }
 

@@ -102,6 +102,12 @@ int hsk_device_init(void);
 void hsk_device_exit(void);
 void hsk_device_rx(struct sk_buff *skb);
 
+/* Whether full segments sent together go as one (hsk_send_train()). */
+static inline bool hsk_device_trains(void)
+{
+	return READ_ONCE(hsk_dev->features) & NETIF_F_GRO_HW;
+}
+
 /*
  * The directed broadcasts of hsk0's subnets (10.77.0.255 beside
  * 10.77.0.1/24: each address's brd, and prefix | ~mask below /31, the
@@ -179,6 +185,10 @@ unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o);
 void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		   u16 window, const struct hsk_opts *o,
 		   struct sk_buff *data);
+void hsk_send_train(const struct hsk_tuple *t, u32 seq, u32 ack,
+		    u16 window, const struct hsk_opts *o,
+		    struct sk_buff_head *q, struct sk_buff *first,
+		    unsigned int n, unsigned int size);
 void hsk_send_reset(const struct hsk_seg *seg);
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
 void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
@@ -195,6 +205,7 @@ static inline u16 hsk_local_mss(void)
 
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
 extern struct sk_buff_head *hsk_test_capture;
+extern bool hsk_test_whole_trains;
 #endif
 u32 hsk_ts_now(void);
 
@@ -224,6 +235,7 @@ struct hsk_conn;
 struct hsk_info;
 int hsk_chardev_init(void);
 void hsk_chardev_exit(void);
+u8 hsk_conn_info_locked(struct hsk_conn *c, struct hsk_info *info);
 void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info);
 
 #endif /* _HSK_H */

@@ -87,17 +87,16 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	void *hdr = hsk_nl_put_hdr(skb, cb);
 	struct hsk_info info = { };
 	u32 rq, sq, rmem;
-	unsigned long at;
 	u8 timer;
 
 	if (!hdr)
 		return -EMSGSIZE;
-	hsk_conn_info(c, &info);
+	/* One hold: the timer's kind and time, the queues, as one moment. */
 	spin_lock_bh(&c->lock);
+	timer = hsk_conn_info_locked(c, &info);
 	rq = c->rx_bytes;
 	sq = c->snd_bytes;
 	rmem = c->rx_mem + c->ooo.mem;
-	timer = hsk_conn_timer_shown(c, &at);
 	spin_unlock_bh(&c->lock);
 	if (hsk_nl_put_ends(skb, c->key.laddr, c->key.lport, c->key.raddr,
 			    c->key.rport) ||
@@ -105,8 +104,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_RECV_Q, rq) ||
 	    nla_put_u32(skb, HSK_A_SEND_Q, sq) ||
 	    nla_put_u32(skb, HSK_A_TIMER_MS, info.timer_ms) ||
-	    nla_put_u8(skb, HSK_A_TIMER,
-		       info.timer_ms ? timer : HSK_TIMER_NONE) ||
+	    nla_put_u8(skb, HSK_A_TIMER, timer) ||
 	    nla_put_u32(skb, HSK_A_RETRANS, info.retransmits) ||
 	    nla_put_u16(skb, HSK_A_OPTIONS, info.options) ||
 	    nla_put_u8(skb, HSK_A_SND_WSCALE, info.snd_wscale) ||

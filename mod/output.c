@@ -92,16 +92,11 @@ static inline u32 hsk_flow_hash(const struct hsk_reply *r)
 			    hsk_flow_seed);
 }
 
-/* Checksums the TCP segment that @skb holds and puts the IPv4 header on. */
-static __always_inline void hsk_push_ip(struct sk_buff *skb,
-					const struct hsk_reply *r)
+/* Puts the IPv4 header on the TCP segment that @skb holds. */
+static __always_inline void hsk_push_iphdr(struct sk_buff *skb,
+					   const struct hsk_reply *r)
 {
-	struct tcphdr *th = tcp_hdr(skb);
 	struct iphdr *iph;
-
-	th->check = csum_tcpudp_magic(r->saddr, r->daddr, skb->len,
-				      IPPROTO_TCP,
-				      csum_partial(th, skb->len, 0));
 
 	iph = __skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
@@ -121,8 +116,20 @@ static __always_inline void hsk_push_ip(struct sk_buff *skb,
 	ip_send_check(iph);
 
 	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb_set_hash(skb, r->hash ?: hsk_flow_hash(r), PKT_HASH_TYPE_L4);
+}
+
+/* Checksums the TCP segment that @skb holds and puts the IPv4 header on. */
+static __always_inline void hsk_push_ip(struct sk_buff *skb,
+					const struct hsk_reply *r)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+
+	th->check = csum_tcpudp_magic(r->saddr, r->daddr, skb->len,
+				      IPPROTO_TCP,
+				      csum_partial(th, skb->len, 0));
+	hsk_push_iphdr(skb, r);
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
 }
 
 /*
@@ -309,22 +316,53 @@ static struct sk_buff *hsk_make_reply(const struct hsk_reply *r,
 }
 
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
-/* KUnit: when set, sent segments land here instead of in the host. */
+/*
+ * KUnit: when set, sent segments land here instead of in the host, a
+ * train cut into its segments as GSO cuts it for a forwarded packet
+ * (checksums and all), unless a test wants it whole.
+ */
 struct sk_buff_head *hsk_test_capture;
+bool hsk_test_whole_trains;
+
+static void hsk_test_capture_skb(struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb) || hsk_test_whole_trains) {
+		skb_queue_tail(hsk_test_capture, skb);
+		return;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		WARN_ONCE(1, "hsk: GSO refused a train: %ld", PTR_ERR(segs));
+		skb_queue_tail(hsk_test_capture, skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		skb_queue_tail(hsk_test_capture, skb);
+	}
+}
 #endif
 
-static void hsk_send(struct sk_buff *skb, bool rst)
+static void hsk_send_segs(struct sk_buff *skb, bool rst, unsigned int segs)
 {
-	hsk_inc(HSK_MIB_OutSegs);
+	hsk_add(HSK_MIB_OutSegs, segs);
 	if (rst)
 		hsk_inc(HSK_MIB_OutRsts);
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
 	if (hsk_test_capture) {
-		skb_queue_tail(hsk_test_capture, skb);
+		hsk_test_capture_skb(skb);
 		return;
 	}
 #endif
 	hsk_device_rx(skb);
+}
+
+static void hsk_send(struct sk_buff *skb, bool rst)
+{
+	hsk_send_segs(skb, rst, 1);
 }
 
 void hsk_send_reset(const struct hsk_seg *seg)
@@ -509,6 +547,71 @@ void hsk_send_data(const struct hsk_tuple *t, u32 seq, u32 ack, u8 flags,
 		return;
 	}
 	hsk_send(skb, false);
+}
+
+/*
+ * @n full segments of connection @t, @size bytes each, from @first on in
+ * @q, as one skb: a new head holding the headers (with the options of @o)
+ * and, on its frag_list, a clone of each segment's payload, as GRO builds
+ * what it merges. The host's TCP takes the train as it takes a GRO or a
+ * veth peer's TSO skb: one receive, one wakeup, one ACK decision, where
+ * @n segments cost it @n of each; should the host forward it, GSO cuts it
+ * back into @n segments of @size. Its checksum is left to GSO as veth
+ * leaves it (CHECKSUM_PARTIAL): the host's TCP does not check a partial
+ * one, and no pass over the payload sums it.
+ */
+void hsk_send_train(const struct hsk_tuple *t, u32 seq, u32 ack,
+		    u16 window, const struct hsk_opts *o,
+		    struct sk_buff_head *q, struct sk_buff *first,
+		    unsigned int n, unsigned int size)
+{
+	int optlen = hsk_reply_optlen(o);
+	struct sk_buff *head, *skb = first, **next;
+	struct skb_shared_info *shinfo;
+	struct hsk_reply r;
+	unsigned int i;
+	u8 *p;
+
+	if (optlen < 0)
+		return;
+	head = hsk_alloc_segment(0, GFP_ATOMIC);
+	if (!head)
+		goto nomem;
+	shinfo = skb_shinfo(head);
+	next = &shinfo->frag_list;
+	for (i = 0; i < n; i++) {
+		struct sk_buff *car = skb_clone(skb, GFP_ATOMIC);
+
+		if (!car) {
+			kfree_skb(head);	/* and the cars on its frag_list */
+			goto nomem;
+		}
+		memset(car->cb, 0, sizeof(car->cb));
+		*next = car;
+		next = &car->next;
+		head->len += car->len;
+		head->data_len += car->len;
+		head->truesize += car->truesize;
+		if (i + 1 < n)
+			skb = skb_queue_next(q, skb);
+	}
+
+	hsk_reply_init(&r, t, seq, ack, HSK_TH_ACK | HSK_TH_PSH, window);
+	p = hsk_push_tcp(head, &r, optlen);
+	if (optlen)
+		hsk_write_options(p, o);
+	tcp_hdr(head)->check = ~tcp_v4_check(head->len, r.saddr, r.daddr, 0);
+	hsk_push_iphdr(head, &r);
+	head->ip_summed = CHECKSUM_PARTIAL;
+	head->csum_start = skb_transport_header(head) - head->head;
+	head->csum_offset = offsetof(struct tcphdr, check);
+	shinfo->gso_size = size;
+	shinfo->gso_type = SKB_GSO_TCPV4;
+	shinfo->gso_segs = n;
+	hsk_send_segs(head, false, n);
+	return;
+nomem:
+	hsk_inc(HSK_MIB_DropNoMem);
 }
 
 u32 hsk_ts_now(void)

@@ -72,6 +72,8 @@ enum {
 #define HSK_TCP_MAX_HLEN	60	/* data offset is 4 bits of words */
 #define HSK_MAX_OPTLEN		(HSK_TCP_MAX_HLEN - HSK_TCP_HLEN)
 #define HSK_IP_HLEN		20	/* IPv4 header without options */
+/* A train's payload at most (hsk_send_train()): its IPv4 length holds it. */
+#define HSK_TRAIN_MAX		(0xffff - HSK_IP_HLEN - HSK_TCP_MAX_HLEN)
 #define HSK_MAX_WSCALE		14	/* RFC 7323 2.3: larger shifts are clamped */
 #define HSK_DEFAULT_TTL		64
 #define HSK_DEFAULT_MSS		536	/* RFC 1122 4.2.2.6: no MSS option */

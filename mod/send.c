@@ -36,19 +36,24 @@ static bool hsk_conn_sack_recovery(const struct hsk_conn *c)
 	return c->in_recovery && (c->opts & HSK_OPTI_SACK);
 }
 
-static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
-			  unsigned long now)
+static void hsk_conn_ts_opts(const struct hsk_conn *c, struct hsk_opts *o)
+{
+	if (c->opts & HSK_OPTI_TS) {
+		o->has = HSK_HAS_TS;
+		o->tsval = hsk_ts_now();
+		o->tsecr = c->ts_recent;
+	}
+}
+
+/* Puts @skb, a segment of sndq, on the wire alone. */
+static void hsk_conn_send_one(struct hsk_conn *c, struct sk_buff *skb)
 {
 	u8 sack[HSK_MAX_SACK * HSK_OPTLEN_SACK_BLOCK];
 	struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 	struct hsk_opts o = { };
 	u32 room = hsk_conn_payload(c);
 
-	if (c->opts & HSK_OPTI_TS) {
-		o.has = HSK_HAS_TS;
-		o.tsval = hsk_ts_now();
-		o.tsecr = c->ts_recent;
-	}
+	hsk_conn_ts_opts(c, &o);
 	/* SACK blocks ride along where the segment leaves them room. */
 	room = room > skb->len ? room - skb->len : 0;
 	hsk_conn_sack_opts(c, &o, sack, min_t(u32, room, HSK_MAX_OPTLEN -
@@ -57,6 +62,35 @@ static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
 	hsk_send_data(&c->key, cb->seq, c->rcv_nxt,
 		      HSK_TH_ACK | (cb->fin ? HSK_TH_FIN : HSK_TH_PSH),
 		      hsk_conn_window(c), &o, skb);
+}
+
+/*
+ * The @n full segments of sndq from @first on, gone out together: as one
+ * train (hsk_send_train()) when there are two or more and hsk0 sends
+ * trains. A full segment leaves no room for SACK blocks; they carry the
+ * timestamps alone, as they would one by one.
+ */
+static void hsk_conn_send_train(struct hsk_conn *c, struct sk_buff *first,
+				unsigned int n)
+{
+	struct hsk_opts o = { };
+
+	if (n == 1) {
+		hsk_conn_send_one(c, first);
+		return;
+	}
+	hsk_conn_ts_opts(c, &o);
+	hsk_send_train(&c->key, HSK_SKB_CB(first)->seq, c->rcv_nxt,
+		       hsk_conn_window(c), &o, &c->sndq, first, n,
+		       hsk_conn_payload(c));
+}
+
+/* What sending @skb changes, whether alone or in a train. */
+static void hsk_conn_sent(struct hsk_conn *c, struct sk_buff *skb,
+			  unsigned long now)
+{
+	struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
 	hsk_conn_ack_sent(c);
 	/*
 	 * New data soon after the peer's, as Linux's tcp_event_data_sent():
@@ -66,6 +100,13 @@ static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
 	    c->rcv_nxt != c->irs + 1 && (u32)now - c->lrcv < HSK_DELACK)
 		c->pingpong = true;
 	cb->sent = (u32)now;
+}
+
+static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
+			  unsigned long now)
+{
+	hsk_conn_send_one(c, skb);
+	hsk_conn_sent(c, skb, now);
 }
 
 static void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now)
@@ -80,9 +121,14 @@ static void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now)
  */
 void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 {
+	u32 size = hsk_conn_payload(c);
+	unsigned int cars = 0, max_cars = 1;
+	struct sk_buff *train = NULL;
 	bool sent = false;
 
 	lockdep_assert_held(&c->lock);
+	if (hsk_device_trains())
+		max_cars = HSK_TRAIN_MAX / size;
 	while (c->snd_head) {
 		struct sk_buff *skb = c->snd_head;
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
@@ -95,6 +141,11 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		 * not SACKed after a timeout).
 		 */
 		if (cb->sacked) {
+			/* A train's cars are neighbours in sndq. */
+			if (cars) {
+				hsk_conn_send_train(c, train, cars);
+				cars = 0;
+			}
 			cb->skipped = 1;
 			c->skipped += skb->len;
 			hsk_sb_sent(c, skb);
@@ -133,7 +184,21 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 			hsk_sb_split(c, rest);
 			c->snd_mem += rest->truesize;
 		}
-		hsk_conn_xmit(c, skb, now);
+		/*
+		 * Full segments wait in a train until one that is not, the
+		 * train's end or the windows' stops it; the rest go alone.
+		 */
+		if (cars && (cars == max_cars || cb->fin || skb->len != size)) {
+			hsk_conn_send_train(c, train, cars);
+			cars = 0;
+		}
+		if (max_cars > 1 && !cb->fin && skb->len == size) {
+			if (!cars++)
+				train = skb;
+			hsk_conn_sent(c, skb, now);
+		} else {
+			hsk_conn_xmit(c, skb, now);
+		}
 		/* Sent before an RTO rewound snd_nxt: a retransmission. */
 		if (before(cb->seq, c->snd_max))
 			hsk_inc(HSK_MIB_TCPRetransSegs);
@@ -145,6 +210,8 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 			      skb_queue_next(&c->sndq, skb);
 		sent = true;
 	}
+	if (cars)
+		hsk_conn_send_train(c, train, cars);
 	if (sent && c->timer_kind != HSK_TIMER_RTO)
 		hsk_conn_arm_rto(c, now);
 }
@@ -712,10 +779,23 @@ static u32 hsk_sndq_merge(struct hsk_conn *c, struct sk_buff *skb,
  * Copies user data into MSS-sized skbs at the tail of sndq and pushes.
  * Blocks while the send buffer is full unless @nonblock.
  */
+/*
+ * Sends what a write queued: at its end, before it waits, and each time
+ * it queued a train's worth, as Linux's tcp_sendmsg() pushes a write's
+ * skbs, so that its full segments can leave as trains.
+ */
+static void hsk_conn_write_push(struct hsk_conn *c)
+{
+	spin_lock_bh(&c->lock);
+	if (c->state != HSK_CLOSE)
+		hsk_conn_push(c, jiffies);
+	spin_unlock_bh(&c->lock);
+}
+
 ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		       bool nonblock)
 {
-	size_t done = 0;
+	size_t done = 0, pushed = 0;
 	int ret = 0;
 
 	while (iov_iter_count(from)) {
@@ -747,6 +827,10 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			ret = -EAGAIN;
 			if (nonblock)
 				break;
+			if (done != pushed) {
+				hsk_conn_write_push(c);
+				pushed = done;
+			}
 			ret = wait_event_interruptible(c->wait,
 						       hsk_conn_writable(c));
 			if (ret)
@@ -776,10 +860,16 @@ ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 			hsk_sndq_tail(c, skb, skb->len);
 		else
 			consume_skb(skb);
-		hsk_conn_push(c, jiffies);
-		spin_unlock_bh(&c->lock);
 		done += n;
+		if (!iov_iter_count(from) ||
+		    done - pushed + payload > HSK_TRAIN_MAX) {
+			hsk_conn_push(c, jiffies);
+			pushed = done;
+		}
+		spin_unlock_bh(&c->lock);
 	}
+	if (done != pushed)
+		hsk_conn_write_push(c);
 	if (done)
 		return done;
 	if (ret == -EPIPE)

@@ -81,6 +81,11 @@ static inline void hsk_inc(enum hsk_mib m)
 	this_cpu_inc(hsk_mibs.v[m]);
 }
 
+static inline void hsk_add(enum hsk_mib m, unsigned long n)
+{
+	this_cpu_add(hsk_mibs.v[m], n);
+}
+
 unsigned long hsk_stat_read(enum hsk_mib m);
 const char *hsk_stat_name(enum hsk_mib m);
 enum skb_drop_reason hsk_stat_drop_reason(enum hsk_mib m);

@@ -360,6 +360,34 @@ def saved_knobs(*names):
             set_knob(n, v)
 
 
+# ethtool -K's names for hsk0's offloads, and how ethtool -k shows them.
+OFFLOADS = {"tso": "tcp-segmentation-offload", "rx-gro-hw": "rx-gro-hw"}
+
+
+def offload(name):
+    """Whether hsk0's offload (a key of OFFLOADS) is on."""
+    out = run(["ethtool", "-k", DEV]).stdout
+    m = re.search(r"^%s: (on|off)" % re.escape(OFFLOADS[name]), out, re.M)
+    assert m, "ethtool -k %s shows no %s:\n%s" % (DEV, OFFLOADS[name], out)
+    return m.group(1)
+
+
+@contextlib.contextmanager
+def offloads(**want):
+    """hsk0's offloads set for the body (tso="off", rx_gro_hw="off"), as
+    ethtool -K sets them, and restored after."""
+    want = {k.replace("_", "-"): v for k, v in want.items()}
+    saved = {k: offload(k) for k in want}
+    try:
+        for k, v in want.items():
+            run(["ethtool", "-K", DEV, k, v])
+            assert offload(k) == v, "ethtool -K %s %s %s did not take" % (DEV, k, v)
+        yield
+    finally:
+        for k, v in saved.items():
+            run(["ethtool", "-K", DEV, k, v])
+
+
 # --- checksums and segments ---------------------------------------------
 
 def inet_csum(data):
@@ -557,6 +585,39 @@ def expected_reply(p):
 
 # --- hsk0: inject and capture -------------------------------------------
 
+SOL_PACKET = 263
+PACKET_VNET_HDR = 15
+VNET_HDR = struct.Struct("<BBHHHH")  # flags, gso_type, hdr_len, gso_size, csum_start, csum_offset
+VIRTIO_NET_HDR_GSO_TCPV4 = 1
+VIRTIO_NET_HDR_GSO_ECN = 0x80
+
+
+def gso_split(vnet, data):
+    """The segments of a captured packet as they would be on a wire: a
+    train (full segments that hsk0 hands up as one skb, see rx-gro-hw in
+    Documentation/) cut as GSO cuts it: gso_size bytes of payload each,
+    the headers copied, seq moved on, PSH and FIN on the last one only,
+    the IPv4 ID counted up and both checksums summed. Anything else is
+    returned as it came."""
+    _, gso_type, _, gso_size, _, _ = VNET_HDR.unpack(vnet)
+    if (gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_TCPV4:
+        return [data]
+    ihl = (data[0] & 0xF) * 4
+    h = ihl + (data[ihl + 12] >> 4) * 4
+    payload = data[h:]
+    seq, = struct.unpack("!I", data[ihl + 4:ihl + 8])
+    ipid, = struct.unpack("!H", data[4:6])
+    out = []
+    for i, off in enumerate(range(0, len(payload), gso_size)):
+        b = bytearray(data[:h] + payload[off:off + gso_size])
+        struct.pack_into("!HH", b, 2, len(b), (ipid + i) & 0xFFFF)
+        struct.pack_into("!I", b, ihl + 4, (seq + off) & 0xFFFFFFFF)
+        if off + gso_size < len(payload):
+            b[ihl + 13] &= ~0x09  # PSH, FIN
+        out.append(bytes(fix_tcp_csum(fix_ip_csum(b))))
+    return out
+
+
 class Link:
     """Injects raw IPv4 bytes into hsk0's transmit (the engine's input)
     and captures what comes out of hsk0. Open it before sending."""
@@ -564,11 +625,18 @@ class Link:
     def __init__(self, dev=DEV):
         self.dev = dev
         # Protocol 0 until bound: nothing from other devices gets queued.
-        self.cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+        # SOCK_RAW, which a virtio header needs: hsk0 has no link header,
+        # so it reads the same bytes as SOCK_DGRAM.
+        self.cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
         # Room for bursts of replies (SO_RCVBUFFORCE: root is not capped
         # by net.core.rmem_max).
         self.cap.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
         self.cap.bind((dev, ETH_P_ALL))
+        # Each packet with its virtio header: a train's gso_size, to cut it.
+        self.cap.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+        self.pending = []  # (bytes, pkttype): the rest of a train cut up
+        self.pending_time = 0.0  # when that train came (test_hskctl)
+        self.trains = {}  # pkttype: how many came whole, cut up here
         self.tx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
         self.marker_src = "198.19.255.254"
         self.sources = set()  # source addresses of what was sent, packed
@@ -596,32 +664,47 @@ class Link:
         left in the engine."""
         return len(data) >= 20 and data[16:20] in self.sources
 
+    def split(self, raw, pkttype):
+        """The first segment of a captured raw packet (virtio header
+        first); the rest of a train waits in pending for recv()."""
+        segs = gso_split(raw[:VNET_HDR.size], raw[VNET_HDR.size:])
+        if len(segs) > 1:
+            self.trains[pkttype] = self.trains.get(pkttype, 0) + 1
+        self.pending.extend((d, pkttype) for d in segs[1:])
+        return segs[0]
+
     def recv(self, timeout, pkttype=PACKET_HOST):
         """The next packet of pkttype, or None after timeout seconds."""
         deadline = time.monotonic() + timeout
         while True:
+            while self.pending:
+                data, t = self.pending.pop(0)
+                if t == pkttype:
+                    return data
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
             self.cap.settimeout(left)
             try:
-                data, addr = self.cap.recvfrom(65536)
+                raw, addr = self.cap.recvfrom(65536 + VNET_HDR.size)
             except socket.timeout:
                 return None
             if addr[2] == pkttype:
-                return data
+                return self.split(raw, addr[2])
 
     def drain(self):
         """Every packet already queued, of any type: (bytes, pkttype)."""
-        out = []
+        out, self.pending = self.pending, []
         self.cap.setblocking(False)
         try:
             while True:
                 try:
-                    data, addr = self.cap.recvfrom(65536)
+                    raw, addr = self.cap.recvfrom(65536 + VNET_HDR.size)
                 except BlockingIOError:
                     return out
-                out.append((data, addr[2]))
+                out.append((self.split(raw, addr[2]), addr[2]))
+                out.extend(self.pending)
+                self.pending = []
         finally:
             self.cap.setblocking(True)
 

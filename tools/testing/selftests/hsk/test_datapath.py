@@ -1492,15 +1492,92 @@ def test_request_ack_rides_on_the_reply():
     assert not bare, "bare ACKs from hsk after the first reply: %s" % bare
 
 
+def echo_through_hsk(port, size):
+    """A Linux client sends @size bytes that the server (/dev/hsk) writes
+    back as it reads them, while the client reads the echo: (the capture
+    on hsk0, with its trains counted, the client's port, what came back,
+    what was sent, hsk's counter delta)."""
+    data = random.Random(port).randbytes(size)
+    with hskdev.Listener(port) as ls, Link() as link:
+        s, fd = conn_linux(ls, port)
+        cport = s.getsockname()[1]
+        before = Counters()
+
+        def echo():
+            n = 0
+            while n < size:
+                b = read_exact(fd, min(65536, size - n))
+                os.write(fd, b)  # a blocking write writes it all
+                n += len(b)
+
+        try:
+            srv = threading.Thread(target=echo, daemon=True)
+            srv.start()
+            out = threading.Thread(target=s.sendall, args=(data,), daemon=True)
+            out.start()
+            got = b""
+            while len(got) < size:
+                b = s.recv(size - len(got))
+                assert b, "end of stream after %d of %d bytes" % (len(got), size)
+                got += b
+            out.join(10)
+            srv.join(10)
+            time.sleep(0.2)
+            pkts = link.drain()
+            delta = before.delta()
+        finally:
+            os.close(fd)
+            s.close()
+    return link.trains, pkts, cport, got, data, delta
+
+
+def test_echo_as_super_segments_and_trains():
+    # hsk0's offloads, as a NIC's: with TSO the client's TCP hands hsk0
+    # segments of up to 64 KB, which the engine takes whole; with rx-gro-hw
+    # the engine's full segments that go out together reach the client as
+    # one skb (a train, hsk_send_train). Both on by default, each echoed
+    # byte comes back, and the capture, cut up as GSO would cut it, is
+    # segments of at most the MSS that cover the stream; hsk counts every
+    # segment of a train in OutSegs. Both off (ethtool -K hsk0 tso off
+    # rx-gro-hw off): not one packet over the MTU either way.
+    size = 1 << 20
+    assert hsklib.offload("tso") == "on" and hsklib.offload("rx-gro-hw") == "on"
+    trains, pkts, cport, got, data, delta = echo_through_hsk(8195, size)
+    assert got == data, "the echo differs from byte %d" % next(
+        i for i in range(size) if got[i:i + 1] != data[i:i + 1])
+    assert trains.get(PACKET_OUTGOING, 0) > 0, "no segment over the MTU from the client: %s" % trains
+    assert trains.get(PACKET_HOST, 0) > 0, "no train from hsk: %s" % trains
+    flow = wire_flow(pkts, cport, 8195)
+    segs = [x for x in flow if x[0] == "e" and x[4]]
+    assert max(x[4] for x in segs) == 1448, max(x[4] for x in segs)
+    start = ([x for x in flow if x[0] == "e" and "S" in x[1]][0][2] + 1) & M32
+    covered = sorted(((x[2] - start) & M32, x[4]) for x in segs)
+    end = 0
+    for off, n in covered:
+        assert off <= end, "a hole in hsk's stream at %d" % end
+        end = max(end, off + n)
+    assert end == size, (end, size)
+    sent = len([x for x in flow if x[0] == "e" and "S" not in x[1]])
+    assert delta["OutSegs"] == sent, (delta["OutSegs"], sent)
+    assert delta["rx_packets"] < sent, (delta["rx_packets"], sent)
+
+    with hsklib.offloads(tso="off", rx_gro_hw="off"):
+        trains, pkts, cport, got, data, delta = echo_through_hsk(8196, size)
+    assert got == data
+    assert not trains, "packets over the MTU with both offloads off: %s" % trains
+
+
 def test_one_way_stream_acked_every_second_segment():
     # A Linux client sends 300 KB the server reads as it comes: hsk ACKs
     # the first 16 segments one by one (Linux's quick ACKs, for the
     # sender's slow start), then one ACK per two full segments (RFC 5681
     # 4.2), as a Linux receiver does, and the last byte is ACKed. The data
     # arrives byte for byte.
+    # Segment by segment: with TSO on hsk0, the client's segments reach the
+    # engine as one, each ACKed as a Linux receiver ACKs a GRO packet.
     size = 300000
     data = random.Random(8193).randbytes(size)
-    with hskdev.Listener(8193) as ls, Link() as link:
+    with hsklib.offloads(tso="off"), hskdev.Listener(8193) as ls, Link() as link:
         s, fd = conn_linux(ls, 8193)
         cport = s.getsockname()[1]
         try:

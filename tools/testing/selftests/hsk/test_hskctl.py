@@ -175,12 +175,17 @@ def recv_stamped(w, timeout):
     (CLOCK_REALTIME, as time.time()), or (None, None) after timeout s."""
     deadline = time.monotonic() + timeout
     while True:
+        # The rest of a train came with its first segment.
+        for i, (data, typ) in enumerate(w.link.pending):
+            if typ == hsklib.PACKET_HOST:
+                del w.link.pending[i]
+                return data, w.link.pending_time
         left = deadline - time.monotonic()
         if left <= 0:
             return None, None
         w.link.cap.settimeout(left)
         try:
-            data, anc, _, addr = w.link.cap.recvmsg(65536, 64)
+            raw, anc, _, addr = w.link.cap.recvmsg(65536 + hsklib.VNET_HDR.size, 64)
         except socket.timeout:
             return None, None
         if addr[2] != hsklib.PACKET_HOST:
@@ -190,7 +195,8 @@ def recv_stamped(w, timeout):
             if level == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
                 sec, nsec = struct.unpack("qq", val[:16])
                 t = sec + nsec / 1e9
-        return data, t
+        w.link.pending_time = t
+        return w.link.split(raw, addr[2]), t
 
 
 def gather(w, clients, n=1, timeout=3.0, until=None):
