@@ -134,6 +134,7 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 		u32 wnd_end = c->snd_una + c->snd_wnd;
 		u32 flight;
+		bool car;
 
 		/*
 		 * Rewound by an RTO onto what the peer SACKed: it holds it, so
@@ -188,11 +189,12 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		 * Full segments wait in a train until one that is not, the
 		 * train's end or the windows' stops it; the rest go alone.
 		 */
-		if (cars && (cars == max_cars || cb->fin || skb->len != size)) {
+		car = max_cars > 1 && !cb->fin && skb->len == size;
+		if (cars && (!car || cars == max_cars)) {
 			hsk_conn_send_train(c, train, cars);
 			cars = 0;
 		}
-		if (max_cars > 1 && !cb->fin && skb->len == size) {
+		if (car) {
 			if (!cars++)
 				train = skb;
 			hsk_conn_sent(c, skb, now);
@@ -776,10 +778,6 @@ static u32 hsk_sndq_merge(struct hsk_conn *c, struct sk_buff *skb,
 }
 
 /*
- * Copies user data into MSS-sized skbs at the tail of sndq and pushes.
- * Blocks while the send buffer is full unless @nonblock.
- */
-/*
  * Sends what a write queued: at its end, before it waits, and each time
  * it queued a train's worth, as Linux's tcp_sendmsg() pushes a write's
  * skbs, so that its full segments can leave as trains.
@@ -792,6 +790,10 @@ static void hsk_conn_write_push(struct hsk_conn *c)
 	spin_unlock_bh(&c->lock);
 }
 
+/*
+ * Copies user data into MSS-sized skbs at the tail of sndq and pushes.
+ * Blocks while the send buffer is full unless @nonblock.
+ */
 ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		       bool nonblock)
 {
