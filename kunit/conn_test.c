@@ -2842,6 +2842,199 @@ static void hsk_conn_sackrx_dsack_counted(struct kunit *test)
 }
 
 /*
+ * A segment SACKed late, below what was SACKed before it, was reordered,
+ * not lost [TCPSACKReorder]: 1 comes after 5, so the path reorders by
+ * five segments (from 1 to the end of 5). From then on a hole is lost
+ * with five SACKed above it, not three: 0 waits with 1, 5, 6 and 7
+ * SACKed above it, and goes again with 8 too, the fifth duplicate.
+ */
+static void hsk_conn_sackrx_reordering_learned(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9192, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
+
+	KUNIT_EXPECT_EQ(test, c->reordering, 3);
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(5), SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReorder), 0L);
+	t_sacks(&p, o, 2, SEG(1), SEG(2), SEG(5), SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->reordering, 5);
+	KUNIT_EXPECT_EQ(test, c->reord_seen, 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReorder), 1L);
+
+	t_sacks(&p, o, 2, SEG(5), SEG(7), SEG(1), SEG(2));
+	t_sack_ack(test, &p);
+	t_sacks(&p, o, 2, SEG(5), SEG(8), SEG(1), SEG(2));
+	t_sack_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, c->dupacks, 4);
+
+	t_sacks(&p, o, 2, SEG(5), SEG(9), SEG(1), SEG(2));
+	t_sack_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReorder), 1L);
+}
+
+/*
+ * The cumulative ACK passes holes below SACKed data that were never
+ * resent: they came late [TCPSACKReorder], by six segments (0 to the end
+ * of 5), though nothing stays SACKed (Linux would learn nothing here). A
+ * timeout with three SACKed outside recovery says that was too much, as
+ * Linux's tcp_enter_loss() does: back to three.
+ */
+static void hsk_conn_sackrx_reordering_from_ack(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9193, &m);
+	struct hsk_conn *c = p.c;
+	u8 o[40];
+
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(4), SEG(6));
+	t_sack_ack(test, &p);
+	hsk_t_expect_none(test);
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(6);
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->reordering, 6);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReorder), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 0L);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	hsk_t_expect_none(test);	/* nothing more was written */
+
+	/* Three SACKed above 6: not lost while the path reorders by six. */
+	t_sacks(&p, o, 1, SEG(7), SEG(10));
+	t_sack_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(6), 1448);
+	KUNIT_EXPECT_EQ(test, c->reordering, 3);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReorder), 1L);
+}
+
+/*
+ * 0 was only late: SACKs of 1 to 3 start a recovery that sends it again
+ * and halves cwnd, and the ACK of everything ends it. The peer's D-SACK
+ * of 0 then shows that all the recovery resent reached it twice: cwnd
+ * and ssthresh go back [TCPDSACKUndo], and the path is taken to reorder
+ * by four (0 to the end of 3). The same D-SACK again reports more than
+ * was ever resent, and one wider than the peer's window is no D-SACK to
+ * believe either [TCPDSACKIgnoredDubious].
+ */
+static void hsk_conn_sackrx_dsack_undo(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9194, &m);
+	struct hsk_conn *c = p.c;
+	u32 cwnd = c->cwnd, ssthresh = c->ssthresh;
+	u8 o[40];
+
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(1), SEG(4));
+	t_sack_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_LT(test, c->cwnd, cwnd);
+
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(10);
+	t_sack_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_LT(test, c->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c->cwnd, c->ssthresh);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKUndo), 0L);
+
+	t_sacks(&p, o, 1, SEG(0), SEG(1));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKRecv), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKUndo), 1L);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c->ssthresh, ssthresh);
+	KUNIT_EXPECT_EQ(test, c->reordering, 4);
+	KUNIT_EXPECT_EQ(test, c->total_retrans, 1U);
+	KUNIT_EXPECT_EQ(test, c->dsack_dups, 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReorder), 0L);
+
+	t_sack_ack(test, &p);
+	t_sacks(&p, o, 1, SEG(0), SEG(0) + c->max_wnd + 1);
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKRecv), 3L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKIgnoredDubious), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKUndo), 1L);
+	KUNIT_EXPECT_EQ(test, c->dsack_dups, 1U);
+	hsk_t_expect_none(test);
+}
+
+/*
+ * Nothing is undone until every segment the recovery resent is reported
+ * twice. 0 and 1 go again under four SACKed segments; 1's original then
+ * arrives, and its copy is D-SACKed inside the second block (counted from
+ * its mark): one of two, so cwnd stays halved. Once 0's copy is D-SACKed
+ * below the ACK too, both were needless and the recovery is undone.
+ */
+static void hsk_conn_sackrx_dsack_undo_needs_all(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9195, &m);
+	struct hsk_conn *c = p.c;
+	u32 cwnd = c->cwnd, halved;
+	u8 o[40];
+
+	p.s.ack = s;
+	t_sacks(&p, o, 1, SEG(2), SEG(6));
+	t_sack_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	t_sacks(&p, o, 1, SEG(2), SEG(7));
+	t_sack_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(1), 1448);
+	halved = c->cwnd;
+	KUNIT_EXPECT_LT(test, halved, cwnd);
+
+	t_sacks(&p, o, 1, SEG(1), SEG(7));
+	t_sack_ack(test, &p);
+	t_sacks(&p, o, 2, SEG(1), SEG(2), SEG(1), SEG(7));
+	t_sack_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKOfoRecv), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKUndo), 0L);
+	KUNIT_EXPECT_EQ(test, c->undo_retrans, 1U);
+	KUNIT_EXPECT_TRUE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, c->cwnd, halved);
+
+	t_sacks(&p, o, 0);
+	p.s.ack = SEG(10);
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_FALSE(test, c->in_recovery);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKUndo), 0L);
+	t_sacks(&p, o, 1, SEG(0), SEG(1));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKUndo), 1L);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c->reordering, 6);
+	KUNIT_EXPECT_EQ(test, c->dsack_dups, 2U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 2L);
+	hsk_t_expect_none(test);
+}
+
+/*
  * Ten segments, 1 and 4 lost; the client ACKs each arrival with the
  * blocks a Linux receiver sends. Segment 1 goes again at the third
  * duplicate (three SACKed above it), segment 4 once three are SACKed above
@@ -3324,6 +3517,10 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sackrx_block_grows),
 	KUNIT_CASE(hsk_conn_sackrx_cost),
 	KUNIT_CASE(hsk_conn_sackrx_dsack_counted),
+	KUNIT_CASE(hsk_conn_sackrx_reordering_learned),
+	KUNIT_CASE(hsk_conn_sackrx_reordering_from_ack),
+	KUNIT_CASE(hsk_conn_sackrx_dsack_undo),
+	KUNIT_CASE(hsk_conn_sackrx_dsack_undo_needs_all),
 	KUNIT_CASE(hsk_conn_sackrx_not_agreed),
 	{}
 };

@@ -146,6 +146,7 @@ static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
 	c->state = HSK_ESTABLISHED;
 	c->rto = HSK_RTO_INIT;
 	c->ssthresh = U32_MAX;
+	c->reordering = HSK_REORDERING;
 	return c;
 }
 
@@ -161,6 +162,7 @@ static struct hsk_conn *hsk_conn_start(struct hsk_conn *c,
 	c->snd_nxt = c->iss + 1;
 	c->snd_max = c->iss + 1;
 	c->write_seq = c->iss + 1;
+	c->sb.fack = c->snd_una;
 	c->rcv_nxt = c->irs + 1;
 	c->rcv_wup = c->rcv_nxt;
 	c->rcv_mss = min_t(u16, HSK_DEFAULT_MSS, hsk_local_mss());

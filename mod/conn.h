@@ -81,6 +81,8 @@ struct hsk_scoreboard {
 	u32 hint_sacked, hint_sacked_segs;
 	/* At or below: SACKed or resent, no hole to resend. */
 	struct sk_buff *rexmit_hint;
+	/* The end of the highest SACKed skb, or snd_una: Linux's fack. */
+	u32 fack;
 	/* The last ACK's blocks, all marked: a repeat costs nothing. */
 	u32 cache[HSK_MAX_SACK][2];
 	u8 ncache;
@@ -137,9 +139,24 @@ struct hsk_conn {
 	u32 ssthresh;
 	u32 recover;			/* NewReno: snd_nxt at fast retransmit */
 	u32 skipped;			/* bytes of cb->skipped skbs in sndq */
-	u8 dupacks;
+	u16 dupacks;
+	u16 reordering;			/* segments: DupThresh (reorder.c) */
 	u8 retries;			/* consecutive RTO or probe backoffs */
 	bool in_recovery;
+	/*
+	 * A SACK recovery's undo (reorder.c): where it began, its resent
+	 * segments not yet reported twice by the peer, how far SACKs then
+	 * reached above its first hole, cwnd and ssthresh before it.
+	 */
+	bool undo;
+	u32 undo_marker;
+	u32 undo_retrans;
+	u32 undo_reord;			/* bytes */
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
+	u32 total_retrans;		/* data segments sent again */
+	u32 dsack_dups;			/* of those, reported twice: at most all */
+	u32 reord_seen;			/* reorderings found */
 	u32 srtt_us;			/* 0: no sample yet */
 	u32 rttvar_us;
 	u32 rto;			/* jiffies */
@@ -305,9 +322,22 @@ void hsk_sb_split(struct hsk_conn *c, struct sk_buff *rest);
 void hsk_sb_set_lost(struct hsk_conn *c, struct sk_buff *skb);
 void hsk_sb_set_rexmit(struct hsk_conn *c, struct sk_buff *skb);
 bool hsk_sb_mark(struct hsk_conn *c, const struct hsk_opts *o);
+u32 hsk_sb_resent_in(struct hsk_conn *c, u32 l, u32 r);
 bool hsk_sb_update(struct hsk_conn *c, u32 payload);
 struct sk_buff *hsk_sb_next(struct hsk_conn *c, struct sk_buff *skb);
 struct sk_buff *hsk_sb_first_hole(struct hsk_conn *c);
+
+/* Reordering and undo (reorder.c), c->lock held. */
+void hsk_conn_reordered(struct hsk_conn *c, u32 low, u32 fack);
+void hsk_conn_undo_init(struct hsk_conn *c);
+void hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
+			u32 ack);
+
+/* Payload per segment: the MSS less the options every segment carries. */
+static inline u32 hsk_conn_payload(const struct hsk_conn *c)
+{
+	return c->mss - (c->opts & HSK_OPTI_TS ? HSK_TS_OPTLEN : 0);
+}
 
 /* RFC 6675 SetPipe: what is in flight, in SACK recovery. */
 static inline u32 hsk_sb_pipe(const struct hsk_conn *c)

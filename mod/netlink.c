@@ -86,7 +86,7 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	struct hsk_conn *c = obj;
 	void *hdr = hsk_nl_put_hdr(skb, cb);
 	struct hsk_info info = { };
-	u32 rq, sq, rmem;
+	u32 rq, sq, rmem, reordering, reord_seen, dsack_dups, total_retrans;
 	u8 timer;
 
 	if (!hdr)
@@ -97,6 +97,10 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	rq = c->rx_bytes;
 	sq = c->snd_bytes;
 	rmem = c->rx_mem + c->ooo.mem;
+	reordering = c->reordering;
+	reord_seen = c->reord_seen;
+	dsack_dups = c->dsack_dups;
+	total_retrans = c->total_retrans;
 	spin_unlock_bh(&c->lock);
 	if (hsk_nl_put_ends(skb, c->key.laddr, c->key.lport, c->key.raddr,
 			    c->key.rport) ||
@@ -117,7 +121,11 @@ static int hsk_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_SSTHRESH, info.ssthresh) ||
 	    nla_put_u32(skb, HSK_A_SND_WND, info.snd_wnd) ||
 	    nla_put_u32(skb, HSK_A_RCV_WND, info.rcv_wnd) ||
-	    nla_put_u32(skb, HSK_A_RMEM, rmem))
+	    nla_put_u32(skb, HSK_A_RMEM, rmem) ||
+	    nla_put_u32(skb, HSK_A_REORDERING, reordering) ||
+	    nla_put_u32(skb, HSK_A_REORD_SEEN, reord_seen) ||
+	    nla_put_u32(skb, HSK_A_DSACK_DUPS, dsack_dups) ||
+	    nla_put_u32(skb, HSK_A_TOTAL_RETRANS, total_retrans))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

@@ -65,8 +65,13 @@ enum {
 #define HSK_MAX_SACK		4
 #define HSK_MAX_SACK_TS		3
 #define HSK_SACK_OPTLEN(n)	(4 + (n) * HSK_OPTLEN_SACK_BLOCK)
-/* RFC 6675 DupThresh: SACKed segments above a hole that make it lost. */
-#define HSK_DUPTHRESH		3
+/*
+ * RFC 6675 DupThresh, Linux's tcp_reordering: SACKed segments above a hole
+ * (or duplicate ACKs) that make it lost, until a connection learns that
+ * its path reorders more (reorder.c), up to Linux's tcp_max_reordering.
+ */
+#define HSK_REORDERING		3
+#define HSK_MAX_REORDERING	300
 
 #define HSK_TCP_HLEN		20	/* TCP header without options */
 #define HSK_TCP_MAX_HLEN	60	/* data offset is 4 bits of words */

@@ -226,9 +226,24 @@ void hsk_sb_set_rexmit(struct hsk_conn *c, struct sk_buff *skb)
 	c->sb.n.rexmit_segs++;
 }
 
-static void hsk_sb_set_sacked(struct hsk_conn *c, struct sk_buff *skb)
+/*
+ * What one ACK's blocks found: fack before them, and the lowest skb they
+ * newly SACKed below it that was never resent, a hole filled late.
+ */
+struct hsk_sb_tag {
+	u32 prior_fack;
+	u32 low;
+};
+
+static void hsk_sb_set_sacked(struct hsk_conn *c, struct sk_buff *skb,
+			      struct hsk_sb_tag *t)
 {
 	struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+	if (!cb->retrans && before(cb->seq, t->low))
+		t->low = cb->seq;
+	if (after(cb->end_seq, c->sb.fack))
+		c->sb.fack = cb->end_seq;
 
 	/* Out of lost and rexmit, into sacked; counted as it was. */
 	hsk_sb_sub(c, skb, skb->len, 1);
@@ -263,7 +278,8 @@ static struct sk_buff *hsk_sb_find(struct hsk_conn *c, u32 seq)
 }
 
 /* Marks the sent skbs wholly inside [@l, @r) met from @a to @b. */
-static void hsk_sb_mark_range(struct hsk_conn *c, u32 l, u32 r, u32 a, u32 b)
+static void hsk_sb_mark_range(struct hsk_conn *c, u32 l, u32 r, u32 a, u32 b,
+			      struct hsk_sb_tag *t)
 {
 	struct sk_buff *skb = hsk_sb_find(c, a);
 
@@ -275,7 +291,7 @@ static void hsk_sb_mark_range(struct hsk_conn *c, u32 l, u32 r, u32 a, u32 b)
 			break;
 		if (!cb->sacked && !before(cb->seq, l) &&
 		    !after(cb->end_seq, r))
-			hsk_sb_set_sacked(c, skb);
+			hsk_sb_set_sacked(c, skb, t);
 	}
 }
 
@@ -283,7 +299,8 @@ static void hsk_sb_mark_range(struct hsk_conn *c, u32 l, u32 r, u32 a, u32 b)
  * [@l, @r) less what the last ACK's blocks covered: those were marked
  * then (a skb across their edges is met from the part beyond).
  */
-static void hsk_sb_mark_block(struct hsk_conn *c, u32 l, u32 r)
+static void hsk_sb_mark_block(struct hsk_conn *c, u32 l, u32 r,
+			      struct hsk_sb_tag *t)
 {
 	u32 a = l;
 
@@ -305,7 +322,7 @@ static void hsk_sb_mark_block(struct hsk_conn *c, u32 l, u32 r)
 		}
 		if (inside)
 			continue;
-		hsk_sb_mark_range(c, l, r, a, b);
+		hsk_sb_mark_range(c, l, r, a, b, t);
 		a = b;
 	}
 }
@@ -314,11 +331,13 @@ static void hsk_sb_mark_block(struct hsk_conn *c, u32 l, u32 r)
  * Marks the sent skbs that lie wholly inside one of the peer's blocks.
  * Ignored: blocks reversed or empty, at or below snd_una (D-SACK, or just
  * old), or reaching beyond snd_nxt (never sent, or sent before an RTO
- * rewound snd_nxt: those keep their marks until push comes by). Returns
- * whether any block was taken.
+ * rewound snd_nxt: those keep their marks until push comes by). A hole
+ * below fack SACKed now, never resent, came late: the path reorders
+ * (reorder.c). Returns whether any block was taken.
  */
 bool hsk_sb_mark(struct hsk_conn *c, const struct hsk_opts *o)
 {
+	struct hsk_sb_tag t = { c->sb.fack, c->sb.fack };
 	u32 blk[HSK_MAX_SACK][2];
 	unsigned int i, n = 0;
 
@@ -335,22 +354,46 @@ bool hsk_sb_mark(struct hsk_conn *c, const struct hsk_opts *o)
 	if (!n)
 		return false;
 	for (i = 0; i < n; i++)
-		hsk_sb_mark_block(c, blk[i][0], blk[i][1]);
+		hsk_sb_mark_block(c, blk[i][0], blk[i][1], &t);
 	memcpy(c->sb.cache, blk, sizeof(blk[0]) * n);
 	c->sb.ncache = n;
+	if (before(t.low, t.prior_fack))
+		hsk_conn_reordered(c, t.low, c->sb.fack);
 	return true;
 }
 
 /*
+ * The sent skbs wholly inside [@l, @r) that went more than once: what a
+ * D-SACK above the ACK reports of them. The caller bounds @r - @l.
+ */
+u32 hsk_sb_resent_in(struct hsk_conn *c, u32 l, u32 r)
+{
+	struct sk_buff *skb = hsk_sb_find(c, l);
+	u32 n = 0;
+
+	for (; skb && skb != c->snd_head; skb = hsk_sb_next(c, skb)) {
+		const struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
+
+		hsk_sb_visit(c);
+		if (after(cb->end_seq, r))
+			break;
+		if (!before(cb->seq, l) && cb->retrans)
+			n++;
+	}
+	return n;
+}
+
+/*
  * RFC 6675 IsLost, from the frontier up: a hole is lost with DupThresh
- * segments or more than DupThresh - 1 segments' bytes SACKed above it.
+ * (the connection's reordering) segments or more than DupThresh - 1
+ * segments' bytes SACKed above it.
  * What is SACKed above a hole only shrinks going up, so the frontier stops
  * at the first hole not lost, and holes below it stay lost. Returns
  * whether a lost hole waits to be resent.
  */
 bool hsk_sb_update(struct hsk_conn *c, u32 payload)
 {
-	u32 thresh = (HSK_DUPTHRESH - 1) * payload;
+	u32 thresh = (c->reordering - 1) * payload;
 	struct hsk_scoreboard *sb = &c->sb;
 	struct sk_buff *skb;
 
@@ -361,7 +404,7 @@ bool hsk_sb_update(struct hsk_conn *c, u32 payload)
 			sb->hint_sacked += skb->len;
 			sb->hint_sacked_segs++;
 		} else if (sb->n.sacked_segs - sb->hint_sacked_segs >=
-			   HSK_DUPTHRESH || sb->n.sacked - sb->hint_sacked >
+			   c->reordering || sb->n.sacked - sb->hint_sacked >
 			   thresh) {
 			hsk_sb_set_lost(c, skb);
 		} else {

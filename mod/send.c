@@ -18,12 +18,6 @@
 #include <linux/sched/signal.h>
 #include <net/tcp.h>
 
-/* Payload per segment: the MSS less the options every segment carries. */
-static u32 hsk_conn_payload(const struct hsk_conn *c)
-{
-	return c->mss - (c->opts & HSK_OPTI_TS ? HSK_TS_OPTLEN : 0);
-}
-
 /* Sent and not acknowledged, less what an RTO's go-back-N skipped. */
 static u32 hsk_conn_in_flight(const struct hsk_conn *c)
 {
@@ -107,6 +101,15 @@ static void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
 {
 	hsk_conn_send_one(c, skb);
 	hsk_conn_sent(c, skb, now);
+}
+
+/* A data segment went again: counted, for the undo too (reorder.c). */
+static void hsk_conn_resent(struct hsk_conn *c)
+{
+	hsk_inc(HSK_MIB_TCPRetransSegs);
+	c->total_retrans++;
+	if (c->undo)
+		c->undo_retrans++;
 }
 
 static void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now)
@@ -203,7 +206,7 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 		}
 		/* Sent before an RTO rewound snd_nxt: a retransmission. */
 		if (before(cb->seq, c->snd_max))
-			hsk_inc(HSK_MIB_TCPRetransSegs);
+			hsk_conn_resent(c);
 		hsk_sb_sent(c, skb);
 		c->snd_nxt = cb->end_seq;
 		if (after(c->snd_nxt, c->snd_max))
@@ -244,11 +247,15 @@ void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us)
 			 HSK_RTO_MAX);
 }
 
-/* Frees what @ack covers; returns the bytes newly acknowledged. */
+/*
+ * Frees what @ack covers; returns the bytes newly acknowledged. A segment
+ * it covers below fack that was neither SACKed nor resent came late
+ * (reorder.c), as in Linux's tcp_clean_rtx_queue().
+ */
 static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 				const struct hsk_seg *seg, unsigned long now)
 {
-	u32 acked = ack - c->snd_una;
+	u32 acked = ack - c->snd_una, fack = c->sb.fack, low = fack;
 	struct sk_buff *skb;
 	bool sampled = false;
 
@@ -287,6 +294,8 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 			hsk_conn_rtt_sample(c, jiffies_to_usecs(now - cb->sent));
 			sampled = true;
 		}
+		if (!cb->sacked && !cb->retrans && before(cb->seq, low))
+			low = cb->seq;
 		/* Sent before a timeout rewound snd_nxt: acknowledged now. */
 		hsk_sb_unlink(c, skb, skb != c->snd_head);
 		if (skb == c->snd_head)
@@ -302,6 +311,9 @@ static u32 hsk_conn_clean_acked(struct hsk_conn *c, u32 ack,
 	c->snd_una = ack;
 	if (after(ack, c->snd_nxt))
 		c->snd_nxt = ack;
+	hsk_conn_reordered(c, low, fack);
+	if (before(c->sb.fack, ack))
+		c->sb.fack = ack;
 	return acked;
 }
 
@@ -314,7 +326,7 @@ static void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
 		return;
 	HSK_SKB_CB(skb)->retrans = 1;
 	hsk_conn_xmit(c, skb, now);
-	hsk_inc(HSK_MIB_TCPRetransSegs);
+	hsk_conn_resent(c);
 }
 
 /* --- SACK loss recovery (RFC 6675, simplified) --------------------------
@@ -347,6 +359,8 @@ static void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged)
 		cb->skipped = 0;
 	}
 	c->skipped = 0;
+	if (reneged)
+		c->sb.fack = c->snd_una;
 }
 
 /* SACKed, yet not acknowledged: the peer dropped what it held. */
@@ -381,7 +395,7 @@ static void hsk_conn_sack_resend(struct hsk_conn *c, unsigned long now,
 		cb->retrans = 1;
 		hsk_sb_set_rexmit(c, skb);
 		hsk_conn_xmit(c, skb, now);
-		hsk_inc(HSK_MIB_TCPRetransSegs);
+		hsk_conn_resent(c);
 	}
 }
 
@@ -414,6 +428,7 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	}
 	if (!dupthresh && !hole)
 		return;
+	hsk_conn_undo_init(c);
 	/* RFC 6675 5 steps 4.1-4.3 (RFC 5681's ssthresh). */
 	c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
 	c->cwnd = c->ssthresh;
@@ -423,32 +438,6 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	hsk_conn_sack_head_lost(c);
 	hsk_sb_update(c, hsk_conn_payload(c));
 	hsk_conn_sack_resend(c, now, true);
-}
-
-/*
- * RFC 2883 3, as Linux's tcp_check_dsack(): a first block below the ACK,
- * or inside the second block, reports data that reached the peer twice.
- * Counted only, so that a user sees needless retransmissions; marking
- * ignores such a block (or finds it SACKed already), and nothing is undone.
- */
-static void hsk_conn_dsack_rcv(const struct hsk_opts *o, u32 ack)
-{
-	u32 l0, r0, l1, r1;
-
-	if (!o->nr_sack)
-		return;
-	l0 = get_unaligned_be32(o->sack);
-	r0 = get_unaligned_be32(o->sack + 4);
-	if (before(l0, ack)) {
-		hsk_inc(HSK_MIB_TCPDSACKRecv);
-		return;
-	}
-	if (o->nr_sack < 2)
-		return;
-	l1 = get_unaligned_be32(o->sack + HSK_OPTLEN_SACK_BLOCK);
-	r1 = get_unaligned_be32(o->sack + HSK_OPTLEN_SACK_BLOCK + 4);
-	if (!after(r0, r1) && !before(l0, l1))
-		hsk_inc(HSK_MIB_TCPDSACKOfoRecv);
 }
 
 /* Our FIN is acknowledged when nothing is left to acknowledge. */
@@ -532,17 +521,23 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 			hsk_conn_wake(c, wake_up_interruptible);
 	} else if (ack == c->snd_una && !seg->len && wnd == c->snd_wnd &&
 		   c->snd_una != c->snd_nxt && !(seg->flags & HSK_TH_FIN)) {
-		/* RFC 5681 3.2: three duplicates mean a lost segment. */
-		if (++c->dupacks == 3 && !c->in_recovery && sack) {
+		/*
+		 * RFC 5681 3.2: three duplicates (as many as the path is
+		 * known to reorder) mean a lost segment.
+		 */
+		if (c->dupacks < U16_MAX)
+			c->dupacks++;
+		if (c->dupacks == c->reordering && !c->in_recovery && sack) {
 			dupthresh = true;
-		} else if (c->dupacks == 3 && !c->in_recovery) {
+		} else if (c->dupacks == c->reordering && !c->in_recovery) {
 			c->ssthresh = max(hsk_conn_in_flight(c) / 2,
 					  2U * c->mss);
 			c->cwnd = c->ssthresh + 3 * c->mss;
 			c->recover = c->snd_nxt;
 			c->in_recovery = true;
 			hsk_conn_retransmit_head(c, now);
-		} else if (!sack && (c->dupacks > 3 || c->in_recovery)) {
+		} else if (!sack && (c->dupacks > c->reordering ||
+				     c->in_recovery)) {
 			c->cwnd += c->mss;
 		}
 	}
@@ -555,7 +550,7 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	 * recovery waits.
 	 */
 	if (sack)
-		hsk_conn_dsack_rcv(&seg->opt, ack);
+		hsk_conn_dsack_rcv(c, &seg->opt, ack);
 	if (sack && after(ack, prior_una) && hsk_conn_sack_reneged(c)) {
 		hsk_sb_mark(c, &seg->opt);
 		hsk_conn_set_timer(c, HSK_TIMER_RTO, now +
@@ -606,6 +601,15 @@ static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 			hsk_conn_timeout(c);
 			return;
 		}
+		/*
+		 * As Linux's tcp_enter_loss(): this much SACKed and no
+		 * recovery says the reordering learned is too high. A timeout
+		 * is never undone (Linux's F-RTO and Eifel are not here).
+		 */
+		if (!c->in_recovery && c->sb.n.sacked_segs >= HSK_REORDERING)
+			c->reordering = min_t(u16, c->reordering,
+					      HSK_REORDERING);
+		c->undo = false;
 		/* RFC 5681 3.1 and RFC 6298 5.5-5.7: back off, start over. */
 		c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
 		c->cwnd = c->mss;

@@ -65,6 +65,9 @@ enum hsk_mib {
 	HSK_MIB_TCPDSACKOfoSent,	/* D-SACK of data held out of order */
 	HSK_MIB_TCPDSACKRecv,	/* the peer's D-SACK: below its ACK */
 	HSK_MIB_TCPDSACKOfoRecv,	/* the peer's D-SACK: inside its block 2 */
+	HSK_MIB_TCPDSACKIgnoredDubious,	/* ... wider than resent or window */
+	HSK_MIB_TCPDSACKUndo,	/* a needless recovery undone */
+	HSK_MIB_TCPSACKReorder,	/* a late segment found from SACKs */
 	HSK_MIB_DelayedACKs,	/* the delayed-ACK timer sent one */
 	HSK_MIB_DelayedACKLost,	/* data came again: quick ACKs anew */
 	HSK_MIB_MAX

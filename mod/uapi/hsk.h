@@ -148,6 +148,10 @@ enum hsk_attr {
 	HSK_A_RCV_WND,		/* u32, bytes: room in our receive buffer */
 	HSK_A_RMEM,		/* u32, bytes: receive buffers held (truesize) */
 	HSK_A_TIMER,		/* u8, enum hsk_timer: what HSK_A_TIMER_MS runs to */
+	HSK_A_REORDERING,	/* u32, segments: SACKed above a hole to lose it */
+	HSK_A_REORD_SEEN,	/* u32: reorderings found */
+	HSK_A_DSACK_DUPS,	/* u32: segments the peer's D-SACKs reported */
+	HSK_A_TOTAL_RETRANS,	/* u32: data segments sent again, in all */
 	__HSK_A_MAX,
 };
 #define HSK_A_MAX (__HSK_A_MAX - 1)

@@ -157,6 +157,7 @@ struct row {
 	uint8_t snd_wscale, rcv_wscale;
 	uint32_t mss, rto_ms, srtt_us, rttvar_us, cwnd, ssthresh;
 	uint32_t snd_wnd, rcv_wnd, rmem;
+	uint32_t reordering, reord_seen, dsack_dups, total_retrans;
 	bool peer, listener, tcp;
 };
 
@@ -263,6 +264,18 @@ static int row_attr(const struct nlattr *a, void *data)
 	case HSK_A_RMEM:
 		r->rmem = mnl_attr_get_u32(a);
 		break;
+	case HSK_A_REORDERING:
+		r->reordering = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_REORD_SEEN:
+		r->reord_seen = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_DSACK_DUPS:
+		r->dsack_dups = mnl_attr_get_u32(a);
+		break;
+	case HSK_A_TOTAL_RETRANS:
+		r->total_retrans = mnl_attr_get_u32(a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -277,18 +290,21 @@ static const char *state_name(uint8_t s)
 /*
  * list -i, after a connection's line: what ss -i shows, in its words: rtt
  * is srtt/rttvar in ms, cwnd and ssthresh in segments of mss (bytes in
- * JSON), ssthresh only once set (it starts unbounded).
+ * JSON), ssthresh only once set (it starts unbounded), reordering only
+ * when not 3, and the counts of reorderings, D-SACKed segments and
+ * retransmissions only when not 0.
  */
 static void print_tcp(const struct row *r)
 {
 	if (json) {
-		printf(",\"ts\":%s,\"sack\":%s,\"wscale\":%s,\"snd_wscale\":%u,\"rcv_wscale\":%u,\"mss\":%u,\"rto_ms\":%u,\"srtt_us\":%u,\"rttvar_us\":%u,\"cwnd\":%u,\"ssthresh\":%u,\"snd_wnd\":%u,\"rcv_wnd\":%u,\"rmem\":%u",
+		printf(",\"ts\":%s,\"sack\":%s,\"wscale\":%s,\"snd_wscale\":%u,\"rcv_wscale\":%u,\"mss\":%u,\"rto_ms\":%u,\"srtt_us\":%u,\"rttvar_us\":%u,\"cwnd\":%u,\"ssthresh\":%u,\"snd_wnd\":%u,\"rcv_wnd\":%u,\"rmem\":%u,\"reordering\":%u,\"reord_seen\":%u,\"dsack_dups\":%u,\"total_retrans\":%u",
 		       r->options & HSK_OPTI_TS ? "true" : "false",
 		       r->options & HSK_OPTI_SACK ? "true" : "false",
 		       r->options & HSK_OPTI_WSCALE ? "true" : "false",
 		       r->snd_wscale, r->rcv_wscale, r->mss, r->rto_ms,
 		       r->srtt_us, r->rttvar_us, r->cwnd, r->ssthresh,
-		       r->snd_wnd, r->rcv_wnd, r->rmem);
+		       r->snd_wnd, r->rcv_wnd, r->rmem, r->reordering,
+		       r->reord_seen, r->dsack_dups, r->total_retrans);
 		return;
 	}
 	printf("\t");
@@ -303,6 +319,14 @@ static void print_tcp(const struct row *r)
 	       r->mss ? r->cwnd / r->mss : 0);
 	if (r->mss && r->ssthresh < INT32_MAX)
 		printf(" ssthresh:%u", r->ssthresh / r->mss);
+	if (r->reordering && r->reordering != 3)
+		printf(" reordering:%u", r->reordering);
+	if (r->reord_seen)
+		printf(" reord_seen:%u", r->reord_seen);
+	if (r->dsack_dups)
+		printf(" dsack_dups:%u", r->dsack_dups);
+	if (r->total_retrans)
+		printf(" total_retrans:%u", r->total_retrans);
 	printf(" snd_wnd:%u rcv_wnd:%u rmem:%u\n", r->snd_wnd, r->rcv_wnd,
 	       r->rmem);
 }

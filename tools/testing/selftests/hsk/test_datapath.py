@@ -868,7 +868,7 @@ def ten_segments(port, mss=1448):
     segment a with SACK blocks given as (first, end) segment numbers, its
     TSecr 2 s old so that the RTT the engine measures keeps its RTO far
     off while TCG is slow; arrivals(timeout, first) lists the numbers of
-    the data segments that arrive."""
+    the data segments that arrive; fd is the engine's end."""
     data = random.Random(port).randbytes(10 * mss)
     with hskdev.Listener(port) as ls, Wire() as w:
         cl = Client(w, port, options=[("MSS", 1460), ("SAckOK", b""),
@@ -903,7 +903,7 @@ def ten_segments(port, mss=1448):
                 got = [r for r in cl.replies(timeout, first) if r.payload]
                 assert all(len(r.payload) == mss for r in got), got
                 return [((r.seq - s0) & M32) // mss for r in got]
-            yield c, ack, arrivals
+            yield c, ack, arrivals, fd
         finally:
             os.close(fd)
 
@@ -915,7 +915,7 @@ def test_sack_recovery_resends_exactly_the_holes():
     # resend 2 (three segments SACKed above it: RFC 6675 IsLost, and the
     # third duplicate) and 5 (once three are SACKed above it), nothing
     # else: no SACKed segment, no timeout.
-    with ten_segments(8146) as (c, ack, arrivals):
+    with ten_segments(8146) as (c, ack, arrivals, _):
         ack(2)
         for blocks in ([(3, 4)], [(3, 5)], [(6, 7), (3, 5)], [(6, 8), (3, 5)],
                        [(6, 9), (3, 5)], [(6, 10), (3, 5)]):
@@ -936,7 +936,7 @@ def test_rto_resends_what_was_not_sacked():
     # ACKs what arrives. As Linux after a timeout, the engine resends 1 and
     # new data as slow start allows, but never 2 or 3, which the client
     # holds: after 0 is acked (cwnd 2) it sends 1 and 4.
-    with ten_segments(8147) as (c, ack, arrivals):
+    with ten_segments(8147) as (c, ack, arrivals, _):
         ack(0, [(2, 4)])
         got = arrivals(2.5, first=True)
         assert got == [0], "want segment 0 again at the RTO, got %s" % got
@@ -957,6 +957,60 @@ def test_rto_resends_what_was_not_sacked():
         assert d["TCPTimeouts"] >= 1 and d["TCPSACKReneging"] == 0, d
         # 0 and 1, and 4 to 9 sent before the RTO: all of them again.
         assert d["TCPRetransSegs"] >= 8, d
+
+
+def test_needless_recovery_undone_and_reordering_learned():
+    # Segment 1 is only late: the client ACKs 0 (an RTT sample, 2 s, to
+    # keep the RTO off), SACKs 2 to 4 (3 above a hole: a recovery, 1 goes
+    # again and cwnd halves), then ACKs all ten as 1 arrives, then D-SACKs
+    # 1 as its copy arrives, as a Linux receiver does. Every segment the recovery resent reached the client twice, so
+    # the engine undoes it [TCPDSACKUndo]: cwnd and ssthresh are back, and
+    # the path is known to reorder by 4 segments (hskctl's reordering:4).
+    # The same lateness in the next ten segments resends nothing: a hole
+    # is lost only with four SACKed above it now.
+    from test_hskctl import hskctl_json, hskctl_out
+    port = 8148
+    with ten_segments(port) as (c, ack, arrivals, fd):
+        ack(1)
+        before = hskdev.info(fd)
+        ack(1, [(2, 5)])
+        got = arrivals(1.0)
+        assert got == [1], "want 1 again, a recovery: %s" % got
+        assert hskdev.info(fd)["cwnd"] < before["cwnd"], hskdev.info(fd)
+        ack(10)
+        halved = hskdev.info(fd)
+        ack(10, [(1, 2)])
+        time.sleep(0.2)
+        info = hskdev.info(fd)
+        assert halved["cwnd"] < before["cwnd"] == info["cwnd"], (before, halved, info)
+        assert info["ssthresh"] == before["ssthresh"], (before, info)
+        rows = [r for r in hskctl_json("list", "-i", "-j", "-p", str(port))
+                if r["state"] == "ESTAB"]
+        assert len(rows) == 1, rows
+        r = rows[0]
+        assert (r["reordering"], r["dsack_dups"], r["total_retrans"]) == (4, 1, 1), r
+        line = [l for l in hskctl_out("list", "-i", "-p", str(port)).splitlines()
+                if l.startswith("\t")]
+        assert len(line) == 1 and " cwnd:10 reordering:4 reord_seen:1 dsack_dups:1" \
+            " total_retrans:1 " in line[0], line
+
+        data = random.Random(port + 1).randbytes(10 * 1448)
+        assert os.write(fd, data) == len(data)
+        got = arrivals(1.0)
+        assert got == list(range(10, 20)), "want ten new segments: %s" % got
+        ack(10, [(11, 14)])
+        ack(10, [(11, 14)])
+        ack(10, [(11, 14)])
+        got = arrivals(0.5)
+        assert not got, "three SACKed above 10 and three duplicates: resent %s" % got
+        ack(10, [(11, 15)])
+        got = arrivals(1.0)
+        assert got == [10], "four SACKed above 10: want 10 again, got %s" % got
+        ack(20)
+        assert not arrivals(0.3), "sent after the final ACK"
+        d = c.delta()
+        assert d["TCPDSACKUndo"] == 1 and d["TCPDSACKRecv"] == 1, d
+        assert d["TCPSackRecovery"] == 2 and d["TCPDSACKIgnoredDubious"] == 0, d
 
 
 def make_docroot():
