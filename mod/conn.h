@@ -322,7 +322,7 @@ void hsk_sb_split(struct hsk_conn *c, struct sk_buff *rest);
 void hsk_sb_set_lost(struct hsk_conn *c, struct sk_buff *skb);
 void hsk_sb_set_rexmit(struct hsk_conn *c, struct sk_buff *skb);
 bool hsk_sb_mark(struct hsk_conn *c, const struct hsk_opts *o);
-u32 hsk_sb_resent_in(struct hsk_conn *c, u32 l, u32 r);
+u32 hsk_sb_resent_in(struct hsk_conn *c, u32 l, u32 r, u32 max);
 bool hsk_sb_update(struct hsk_conn *c, u32 payload);
 struct sk_buff *hsk_sb_next(struct hsk_conn *c, struct sk_buff *skb);
 struct sk_buff *hsk_sb_first_hole(struct hsk_conn *c);

@@ -128,7 +128,7 @@ void hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
 	c->dsack_dups += segs;
 	if (!c->undo || !c->undo_retrans || !after(r0, c->undo_marker))
 		return;
-	n = after(r0, ack) ? hsk_sb_resent_in(c, l0, r0) : segs;
+	n = after(r0, ack) ? hsk_sb_resent_in(c, l0, r0, segs) : segs;
 	c->undo_retrans -= min(n, c->undo_retrans);
 	if (!c->undo_retrans)
 		hsk_conn_undo(c);

@@ -363,15 +363,19 @@ bool hsk_sb_mark(struct hsk_conn *c, const struct hsk_opts *o)
 }
 
 /*
- * The sent skbs wholly inside [@l, @r) that went more than once: what a
- * D-SACK above the ACK reports of them. The caller bounds @r - @l.
+ * The sent skbs wholly inside [@l, @r) that went more than once, among the
+ * first @max from @l: what a D-SACK above the ACK reports of them. @max
+ * is the segments the block spans, so that a block over many small skbs
+ * costs no more than one over full ones (it may then count too few, and
+ * undo nothing).
  */
-u32 hsk_sb_resent_in(struct hsk_conn *c, u32 l, u32 r)
+u32 hsk_sb_resent_in(struct hsk_conn *c, u32 l, u32 r, u32 max)
 {
 	struct sk_buff *skb = hsk_sb_find(c, l);
 	u32 n = 0;
 
-	for (; skb && skb != c->snd_head; skb = hsk_sb_next(c, skb)) {
+	for (; skb && skb != c->snd_head && max--;
+	     skb = hsk_sb_next(c, skb)) {
 		const struct hsk_skb_cb *cb = HSK_SKB_CB(skb);
 
 		hsk_sb_visit(c);

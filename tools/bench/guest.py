@@ -519,6 +519,12 @@ def data_path(rounds, rr_secs, stream_bytes):
                 res["out_segs"] = delta(after, before, "OutSegs")
                 res["delayed_acks"] = delta(after, before, "DelayedACKs")
                 res["retrans_segs"] = delta(after, before, "TCPRetransSegs")
+                for k, name in (("sack_recovery", "TCPSackRecovery"),
+                                ("timeouts", "TCPTimeouts"),
+                                ("sack_reorder", "TCPSACKReorder"),
+                                ("dsack_recv", "TCPDSACKRecv"),
+                                ("dsack_undo", "TCPDSACKUndo")):
+                    res[k] = delta(after, before, name)
             runs[side].append(res)
             log("data %-6s %8.0f requests/s, stream %6.1f MB/s" %
                 (side, res["rr_per_s"], res["stream_bytes_per_s"] / 1e6))
