@@ -251,7 +251,7 @@ def test_random_segments_follow_rfc793():
         for _, b in probes.values():
             link.send(b)
         d = c.delta()
-        replies = link.sync(grace=0.5)
+        replies = link.sync(grace=0.5, want=want_rsts)
     nbytes = sum(len(b) for _, b in probes.values())
     c.expect(d, InSegs=500, OutSegs=want_rsts, OutRsts=want_rsts,
              DropRstClosed=500 - want_rsts, tx_packets=500, tx_bytes=nbytes,

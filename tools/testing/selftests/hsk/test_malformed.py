@@ -379,9 +379,10 @@ def send_all(link, packets):
     return sent, nbytes, refused
 
 
-def check_burst(d, sent, nbytes, replies):
+def check_burst(d, sent, nbytes, replies, drops):
     """Every packet of a burst counted once: as a valid segment (InSegs) or
-    as one malformed drop; every RST the engine counted is on hsk0."""
+    as one malformed drop; every RST the engine counted is on hsk0 (drops:
+    what the capture socket lost, which would explain a short capture)."""
     drops = {n: d[n] for n in hsklib.DROP_NAMES if d[n]}
     malformed = sum(d[n] for n in hsklib.MALFORMED_NAMES)
     hsklib.log("burst of %d: InSegs %d, %s" % (sent, d["InSegs"], drops))
@@ -400,8 +401,8 @@ def check_burst(d, sent, nbytes, replies):
     if d["rx_dropped"]:
         hsklib.log("the host dropped %d RSTs (backlog full)" % d["rx_dropped"])
     assert d["rx_packets"] + d["rx_dropped"] == rsts and len(replies) == d["rx_packets"], \
-        "%d RSTs sent, hsk0 rx %d + rx_dropped %d, %d captured" % (
-            rsts, d["rx_packets"], d["rx_dropped"], len(replies))
+        "%d RSTs sent, hsk0 rx %d + rx_dropped %d, %d captured (the capture dropped %d)" % (
+            rsts, d["rx_packets"], d["rx_dropped"], len(replies), drops)
     for r in replies:
         p = hsklib.Parsed(r)
         assert p.tcp and p.ip_csum_ok and p.tcp_csum_ok and p.flags & 0x04 and p.ttl == 64, \
@@ -430,10 +431,11 @@ def test_burst_random_garbage():
         c = Counters()
         sent, nbytes, refused = send_all(link, packets)
         d = c.delta()
-        replies = link.sync(grace=0.5)
+        replies = link.sync(grace=0.5, want=d["rx_packets"])
+        drops = link.drops()
     assert refused == 0, "%d of the packets could not be sent" % refused
     assert sent == 10000
-    check_burst(d, sent, nbytes, replies)
+    check_burst(d, sent, nbytes, replies, drops)
     grew = skbs() - skb0
     hsklib.log("skbuff_head_cache %+d" % grew)
     assert grew < SKB_SLACK, "skbuff_head_cache grew by %d objects over the burst" % grew
@@ -469,9 +471,10 @@ def test_burst_mutated_segments():
         c = Counters()
         sent, nbytes, refused = send_all(link, packets)
         d = c.delta()
-        replies = link.sync(grace=0.5)
+        replies = link.sync(grace=0.5, want=d["rx_packets"])
+        drops = link.drops()
     assert refused == 0 and sent == 5000
-    check_burst(d, sent, nbytes, replies)
+    check_burst(d, sent, nbytes, replies, drops)
     grew = skbs() - skb0
     hsklib.log("skbuff_head_cache %+d" % grew)
     assert grew < SKB_SLACK, "skbuff_head_cache grew by %d objects over the burst" % grew
