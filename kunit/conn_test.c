@@ -1910,9 +1910,10 @@ static void hsk_conn_rtt_future_tsecr(struct kunit *test)
 }
 
 /*
- * Every timeout resends the oldest segment, doubles the RTO (up to 120 s)
- * and drops cwnd to one MSS; after HSK_RETRIES backoffs the connection
- * gives up: RST, CLOSED, ETIMEDOUT for the reader.
+ * The first deadline is a tail loss probe's (the last segment again, no
+ * backoff); then every timeout resends the oldest segment, doubles the
+ * RTO (up to 120 s) and drops cwnd to one MSS; after HSK_RETRIES backoffs
+ * the connection gives up: RST, CLOSED, ETIMEDOUT for the reader.
  */
 static void hsk_conn_rto_backoff(struct kunit *test)
 {
@@ -1933,6 +1934,13 @@ static void hsk_conn_rto_backoff(struct kunit *test)
 	hsk_t_flush(test);
 	t_expect_timer(test, c, HSK_TIMER_RTO, j0, HSK_RTO_INIT);
 
+	hsk_t_snap(&m);
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, &at), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, p.iss + 1 + 2 * 1448, 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbes), 1L);
+	KUNIT_EXPECT_EQ(test, c->rto, (u32)HSK_RTO_INIT);
+	KUNIT_EXPECT_EQ(test, c->timer_at, at + HSK_RTO_INIT);
 	hsk_t_snap(&m);
 	rto = HSK_RTO_INIT;
 	for (i = 1; i <= HSK_RETRIES; i++) {
@@ -2895,9 +2903,14 @@ static void hsk_conn_sackrx_reordering_from_ack(struct kunit *test)
 {
 	struct hsk_t_mibs m;
 	struct t_peer p;
-	u32 s = t_sack_flight(test, &p, 9193, &m);
-	struct hsk_conn *c = p.c;
+	u32 s;
+	struct hsk_conn *c;
 	u8 o[40];
+
+	/* The timeout below is the RTO's: no tail loss probe first. */
+	hsk_knobs.early_retrans = 0;
+	s = t_sack_flight(test, &p, 9193, &m);
+	c = p.c;
 
 	p.s.ack = s;
 	t_sacks(&p, o, 1, SEG(4), SEG(6));
@@ -3194,9 +3207,14 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 {
 	struct hsk_t_mibs m;
 	struct t_peer p;
-	u32 s = t_sack_flight(test, &p, 9156, &m);
-	struct hsk_conn *c = p.c;
+	u32 s;
+	struct hsk_conn *c;
 	u8 o[40];
+
+	/* The timeouts below are the RTO's: no tail loss probe first. */
+	hsk_knobs.early_retrans = 0;
+	s = t_sack_flight(test, &p, 9156, &m);
+	c = p.c;
 
 	/* 0 and 1 lost, 2 and 3 SACKed. */
 	p.s.ack = s;
@@ -3348,7 +3366,6 @@ static void hsk_conn_sackrx_block_grows(struct kunit *test)
 	t_expect_data(test, &p, SEG(0), 1448);
 	t_expect_data(test, &p, SEG(1), 1448);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 2L);
-#undef SEG
 }
 
 /*
@@ -3410,6 +3427,204 @@ static void hsk_conn_sackrx_cost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSackRecovery), 1L);
 }
+
+/*
+ * A tail loss (RFC 8985 7, Linux's TLP): of ten segments the last is lost,
+ * and the ACK of the other nine draws no duplicate. Instead of an RTO, a
+ * probe two SRTT and 200 ms (one segment is left in flight, whose ACK the
+ * peer may delay) after that ACK, or at the RTO if that is sooner, sends
+ * the last segment again [TCPLossProbes]; cwnd stays, nothing backs off,
+ * and the RTO runs from the probe. Its ACK, without a D-SACK of the copy,
+ * says the original was lost: at the next ACK beyond it, cwnd is halved
+ * once, as Linux's CWR [TCPLossProbeRecovery].
+ */
+static void hsk_conn_tlp_resends_tail(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9196, &m);
+	struct hsk_conn *c = p.c;
+	unsigned long j0, at;
+	u32 cwnd;
+
+	j0 = jiffies;
+	p.s.ack = SEG(9);
+	t_ack(test, &p);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_GT(test, c->srtt_us, 0U);
+	KUNIT_EXPECT_TRUE(test, c->tlp_armed);
+	t_expect_timer(test, c, HSK_TIMER_RTO, j0,
+		       min_t(unsigned long, c->rto,
+			     usecs_to_jiffies(2 * c->srtt_us +
+					      HSK_PTO_LONE_US)));
+	cwnd = c->cwnd;
+
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, &at), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(9), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbes), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 0L);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c->retries, 0);
+	KUNIT_EXPECT_FALSE(test, c->tlp_armed);
+	KUNIT_EXPECT_EQ(test, c->tlp_high_seq, SEG(10));
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, c->timer_at, at + c->rto);
+
+	/* The probe's ACK: the original or the copy, not yet known. */
+	p.s.ack = SEG(10);
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->tlp_high_seq, SEG(10));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbeRecovery), 0L);
+	cwnd = c->cwnd;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 1448), 1448L);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	hsk_t_flush(test);
+	p.s.ack = SEG(11);
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbeRecovery), 1L);
+	KUNIT_EXPECT_EQ(test, c->tlp_high_seq, 0U);
+	KUNIT_EXPECT_EQ(test, c->cwnd, c->ssthresh);
+	KUNIT_EXPECT_LT(test, c->cwnd, cwnd);
+	hsk_t_expect_none(test);
+}
+
+/*
+ * The peer had the original after all: its D-SACK of the probe's copy
+ * (ending at the probe's snd_nxt) says nothing was lost, so cwnd stays.
+ */
+static void hsk_conn_tlp_dsack_no_loss(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9197, &m);
+	struct hsk_conn *c = p.c;
+	u32 cwnd;
+	u8 o[40];
+
+	p.s.ack = SEG(9);
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(9), 1448);
+	p.s.ack = SEG(10);
+	t_sacks(&p, o, 1, SEG(9), SEG(10));
+	t_sack_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPDSACKRecv), 1L);
+	KUNIT_EXPECT_EQ(test, c->tlp_high_seq, 0U);
+	KUNIT_EXPECT_EQ(test, c->dsack_dups, 1U);
+	t_sacks(&p, o, 0);
+	cwnd = c->cwnd;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 1448), 1448L);
+	hsk_t_flush(test);
+	p.s.ack = SEG(11);
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbeRecovery), 0L);
+	KUNIT_EXPECT_GE(test, c->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbes), 1L);
+}
+
+/*
+ * Data waits behind a full cwnd: the probe is the next new segment, sent
+ * past cwnd as Linux's is, not a copy [TCPLossProbes, no TCPRetransSegs];
+ * its ACK ends the episode with nothing to reduce.
+ */
+static void hsk_conn_tlp_sends_new_data(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9198, &m);
+	struct hsk_conn *c = p.c;
+	u32 cwnd = c->cwnd;
+
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 1448), 1448L);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_TRUE(test, c->tlp_armed);
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(10), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbes), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 0L);
+	KUNIT_EXPECT_FALSE(test, c->tlp_retrans);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd);
+	p.s.ack = SEG(11);
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->tlp_high_seq, 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbeRecovery), 0L);
+	KUNIT_EXPECT_GE(test, c->cwnd, cwnd);
+	hsk_t_expect_none(test);
+}
+
+/*
+ * One probe per flight: when nothing answers it, the next deadline is the
+ * RTO's, which resends the head, backs off and collapses cwnd as ever
+ * [TCPTimeouts]; while that timeout's resending goes on (snd_nxt below
+ * snd_max), no probe is armed.
+ */
+static void hsk_conn_tlp_once_then_rto(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p;
+	u32 s = t_sack_flight(test, &p, 9199, &m);
+	struct hsk_conn *c = p.c;
+	u32 rto = c->rto;
+
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(9), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbes), 1L);
+	KUNIT_EXPECT_EQ(test, c->rto, rto);
+
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+	t_expect_data(test, &p, SEG(0), 1448);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPLossProbes), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 1L);
+	KUNIT_EXPECT_EQ(test, c->rto, min_t(u32, 2 * rto, HSK_RTO_MAX));
+	KUNIT_EXPECT_EQ(test, c->cwnd, (u32)c->mss);
+	KUNIT_EXPECT_EQ(test, c->tlp_high_seq, 0U);
+
+	p.s.ack = SEG(1);
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_TRUE(test, before(c->snd_nxt, c->snd_max));
+	KUNIT_EXPECT_FALSE(test, c->tlp_armed);
+	KUNIT_EXPECT_EQ(test, (int)t_timer(c), HSK_TIMER_RTO);
+}
+
+/*
+ * Probes need SACK agreed and net.hsk.early_retrans 3 or 4 (Linux's
+ * tcp_early_retrans); otherwise the flight's timer is the RTO alone.
+ */
+static void hsk_conn_tlp_when(struct kunit *test)
+{
+	static const struct {
+		int er, sack;
+		bool armed;
+	} cases[] = {
+		{ 3, 1, true }, { 4, 1, true }, { 0, 1, false },
+		{ 2, 1, false }, { 3, 0, false },
+	};
+	struct t_peer p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		hsk_knobs.early_retrans = cases[i].er;
+		hsk_knobs.sack = cases[i].sack;
+		t_est_std(test, &p, 9200 + i);
+		hsk_knobs.sack = 1;
+		KUNIT_ASSERT_EQ(test, t_write(test, p.c, 3 * 1448), 3L * 1448);
+		hsk_t_flush(test);
+		KUNIT_EXPECT_EQ_MSG(test, p.c->tlp_armed, cases[i].armed,
+				    "early_retrans %d sack %d", cases[i].er,
+				    cases[i].sack);
+		KUNIT_EXPECT_EQ(test, (int)t_timer(p.c), HSK_TIMER_RTO);
+	}
+}
+
+#undef SEG
 
 /* Without SACK agreed, blocks are ignored: recovery stays NewReno's. */
 static void hsk_conn_sackrx_not_agreed(struct kunit *test)
@@ -3522,6 +3737,11 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_sackrx_dsack_undo),
 	KUNIT_CASE(hsk_conn_sackrx_dsack_undo_needs_all),
 	KUNIT_CASE(hsk_conn_sackrx_not_agreed),
+	KUNIT_CASE(hsk_conn_tlp_resends_tail),
+	KUNIT_CASE(hsk_conn_tlp_dsack_no_loss),
+	KUNIT_CASE(hsk_conn_tlp_sends_new_data),
+	KUNIT_CASE(hsk_conn_tlp_once_then_rto),
+	KUNIT_CASE(hsk_conn_tlp_when),
 	{}
 };
 

@@ -94,6 +94,7 @@ void hsk_conn_set_timer(struct hsk_conn *c, u8 kind, unsigned long at)
 	lockdep_assert_held(&c->lock);
 	c->timer_kind = kind;
 	c->timer_at = at;
+	c->tlp_armed = false;
 	hsk_conn_arm_timer(c);
 }
 
@@ -107,6 +108,7 @@ void hsk_conn_stop_timer(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
 	c->timer_kind = HSK_TIMER_NONE;
+	c->tlp_armed = false;
 	if (c->ack_delayed)
 		hsk_conn_arm_timer(c);
 	else if (del_timer(&c->timer))
@@ -124,6 +126,7 @@ void hsk_conn_idle_timer(struct hsk_conn *c)
 {
 	lockdep_assert_held(&c->lock);
 	c->timer_kind = HSK_TIMER_NONE;
+	c->tlp_armed = false;
 }
 
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)

@@ -200,6 +200,16 @@ struct hsk_conn {
 	unsigned long timer_at;		/* timer_kind's deadline */
 	unsigned long delack_at;	/* the waiting ACK's, if ack_delayed */
 	u8 timer_kind;			/* enum hsk_timer (uapi), not DELACK */
+	/*
+	 * A tail loss probe (send.c): while tlp_armed, timer_kind's RTO
+	 * deadline is a probe timeout instead (any other deadline set clears
+	 * it), shown as the RTO, as ss shows Linux's. tlp_high_seq is
+	 * snd_nxt when a probe went, 0 while none is out; tlp_retrans says
+	 * it resent data rather than sending new.
+	 */
+	bool tlp_armed;
+	bool tlp_retrans;
+	u32 tlp_high_seq;
 	wait_queue_head_t wait;		/* readers, writers, poll */
 	struct mutex rmutex;		/* one reader dequeues at a time */
 
@@ -330,7 +340,7 @@ struct sk_buff *hsk_sb_first_hole(struct hsk_conn *c);
 /* Reordering and undo (reorder.c), c->lock held. */
 void hsk_conn_reordered(struct hsk_conn *c, u32 low, u32 fack);
 void hsk_conn_undo_init(struct hsk_conn *c);
-void hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
+bool hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
 			u32 ack);
 
 /* Payload per segment: the MSS less the options every segment carries. */

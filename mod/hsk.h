@@ -93,6 +93,7 @@ struct hsk_knobs {
 	int sack;
 	int window_scaling;
 	int timestamps;
+	int early_retrans;
 };
 extern struct hsk_knobs hsk_knobs;
 

@@ -116,6 +116,14 @@ enum {
 #define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
 #define HSK_RTO_MIN		(HZ / 5)	/* Linux's 200 ms, not RFC's 1 s */
 #define HSK_DELACK		(HZ / 25)	/* Linux's TCP_DELACK_MIN, 40 ms */
+/*
+ * A tail loss probe's timeout beyond 2 SRTT (RFC 8985 7.2, as Linux's
+ * tcp_schedule_loss_probe()): a lone segment's ACK may be delayed, so the
+ * minimum RTO; else Linux's TCP_TIMEOUT_MIN_US. Without an RTT sample, 1 s.
+ */
+#define HSK_PTO_LONE_US		(200 * USEC_PER_MSEC)
+#define HSK_PTO_MIN_US		(2 * USEC_PER_MSEC)
+#define HSK_PTO_INIT		HZ
 #define HSK_MAX_QUICKACKS	16	/* Linux's TCP_MAX_QUICKACKS */
 #define HSK_RETRIES		15	/* as Linux's tcp_retries2 */
 #define HSK_TS_OPTLEN		12	/* NOP NOP TS on every segment */

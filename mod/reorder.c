@@ -63,7 +63,9 @@ void hsk_conn_undo_init(struct hsk_conn *c)
 	lockdep_assert_held(&c->lock);
 	c->undo = true;
 	c->undo_marker = c->snd_una;
-	c->undo_retrans = c->sb.n.rexmit_segs;
+	/* A resent probe still out may be reported twice too (Linux's). */
+	c->undo_retrans = c->sb.n.rexmit_segs +
+			  (c->tlp_high_seq && c->tlp_retrans);
 	c->undo_reord = c->sb.fack - c->snd_una;
 	c->prior_cwnd = c->cwnd;
 	/* Linux's tcp_current_ssthresh(): ssthresh, or 3/4 of cwnd. */
@@ -91,7 +93,9 @@ static void hsk_conn_undo(struct hsk_conn *c)
 /*
  * RFC 2883 3, as Linux's tcp_check_dsack(): a first block below the ACK
  * (@ack), or inside the second block, reports data that reached the peer
- * twice [TCPDSACKRecv, TCPDSACKOfoRecv]. A block wider than the peer's
+ * twice [TCPDSACKRecv, TCPDSACKOfoRecv]. Returns whether it reports a
+ * tail loss probe's copy (a segment or less ending at tlp_high_seq: the
+ * probe repaired nothing, send.c), as Linux's FLAG_DSACK_TLP. A block wider than the peer's
  * largest window, or reporting more segments than the connection ever
  * resent, is dubious and ignored [TCPDSACKIgnoredDubious], so a peer
  * cannot undo what it did not see (Linux counts a dubious block too, then
@@ -99,14 +103,15 @@ static void hsk_conn_undo(struct hsk_conn *c)
  * recovery it reports is one fewer to hear of: those below the ACK as a
  * count of segments (they left sndq), those above it by their marks.
  */
-void hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
+bool hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
 			u32 ack)
 {
 	u32 l0, r0, segs, n;
+	bool tlp;
 
 	lockdep_assert_held(&c->lock);
 	if (!o->nr_sack)
-		return;
+		return false;
 	l0 = get_unaligned_be32(o->sack);
 	r0 = get_unaligned_be32(o->sack + 4);
 	if (before(l0, ack)) {
@@ -116,20 +121,22 @@ void hsk_conn_dsack_rcv(struct hsk_conn *c, const struct hsk_opts *o,
 
 		if (o->nr_sack < 2 || after(r0, get_unaligned_be32(b1 + 4)) ||
 		    before(l0, get_unaligned_be32(b1)))
-			return;
+			return false;
 		hsk_inc(HSK_MIB_TCPDSACKOfoRecv);
 	}
 	segs = DIV_ROUND_UP(r0 - l0, hsk_conn_payload(c));
+	tlp = c->tlp_high_seq && r0 == c->tlp_high_seq && segs == 1;
 	if (!before(l0, r0) || r0 - l0 > c->max_wnd ||
 	    segs > c->total_retrans - c->dsack_dups) {
 		hsk_inc(HSK_MIB_TCPDSACKIgnoredDubious);
-		return;
+		return false;
 	}
 	c->dsack_dups += segs;
 	if (!c->undo || !c->undo_retrans || !after(r0, c->undo_marker))
-		return;
+		return tlp;
 	n = after(r0, ack) ? hsk_sb_resent_in(c, l0, r0, segs) : segs;
 	c->undo_retrans -= min(n, c->undo_retrans);
 	if (!c->undo_retrans)
 		hsk_conn_undo(c);
+	return tlp;
 }

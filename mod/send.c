@@ -117,6 +117,133 @@ static void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now)
 	hsk_conn_set_timer(c, HSK_TIMER_RTO, now + c->rto);
 }
 
+/* --- Tail loss probes (RFC 8985 7, as Linux's TLP) ----------------------
+ *
+ * A loss at the tail of a flight draws no duplicate ACKs, so only the RTO
+ * would find it, 200 ms at the least. Instead, some two RTTs after the
+ * last send, one segment goes as a probe: new data if the peer's window
+ * takes it (cwnd or not), else the last segment sent again. Its ACK's SACK
+ * blocks count toward any hole below it as any do (there is no RACK). One
+ * probe per flight; a probe that resent data and was acknowledged without
+ * a D-SACK of it repaired a loss, and cwnd is halved once for it.
+ */
+
+/* When an RTO counted from the head's last send would fire: at least 1. */
+static unsigned long hsk_conn_rto_left(const struct hsk_conn *c,
+				       unsigned long now)
+{
+	const struct sk_buff *head = skb_peek(&c->sndq);
+	s32 left = head ? (s32)(HSK_SKB_CB(head)->sent + c->rto - (u32)now) :
+		   (s32)c->rto;
+
+	return max(left, 1);
+}
+
+/*
+ * Whether a probe may be armed, as Linux's tcp_schedule_loss_probe():
+ * tcp_early_retrans 3 or 4, SACK agreed, data in flight, and neither a
+ * recovery nor an RTO's resending under way (Linux's CA_Open or CWR).
+ */
+static bool hsk_conn_tlp_ok(const struct hsk_conn *c)
+{
+	int er = READ_ONCE(hsk_knobs.early_retrans);
+
+	return (er == 3 || er == 4) && (c->opts & HSK_OPTI_SACK) &&
+	       c->snd_una != c->snd_nxt && c->snd_nxt == c->snd_max &&
+	       !c->in_recovery && !c->retries;
+}
+
+/*
+ * The retransmission timer after a send or an ACK: a probe timeout (PTO)
+ * of 2 SRTT plus HSK_PTO_LONE_US for a lone segment in flight, else
+ * HSK_PTO_MIN_US, never later than the RTO @rto_left away; an RTO if no
+ * probe may go. @rearm: an RTO already pending is moved too (an ACK
+ * moved snd_una, as Linux's tcp_rearm_rto()); else it stays.
+ */
+static void hsk_conn_xmit_timer(struct hsk_conn *c, unsigned long now,
+				unsigned long rto_left, bool rearm)
+{
+	unsigned long pto = HSK_PTO_INIT;
+
+	if (!hsk_conn_tlp_ok(c)) {
+		if (rearm || c->timer_kind != HSK_TIMER_RTO || c->tlp_armed)
+			hsk_conn_set_timer(c, HSK_TIMER_RTO, now + rto_left);
+		return;
+	}
+	if (c->srtt_us)
+		pto = usecs_to_jiffies(2 * c->srtt_us +
+				       (c->snd_nxt - c->snd_una <=
+					hsk_conn_payload(c) ?
+					HSK_PTO_LONE_US : HSK_PTO_MIN_US));
+	hsk_conn_set_timer(c, HSK_TIMER_RTO, now + min(pto, rto_left));
+	c->tlp_armed = true;
+}
+
+/* The last segment sent: the one before snd_head, or sndq's tail. */
+static struct sk_buff *hsk_conn_last_sent(struct hsk_conn *c)
+{
+	struct sk_buff *skb = c->snd_head;
+
+	if (!skb)
+		return skb_peek_tail(&c->sndq);
+	return skb_queue_is_first(&c->sndq, skb) ? NULL :
+	       skb_queue_prev(&c->sndq, skb);
+}
+
+static bool hsk_conn_push_segs(struct hsk_conn *c, unsigned long now,
+			       bool probe);
+
+/*
+ * The probe timeout came (Linux's tcp_send_loss_probe()). With a probe
+ * already out, or none possible, the RTO takes over from the head's send.
+ */
+static void hsk_conn_probe(struct hsk_conn *c, unsigned long now)
+{
+	struct sk_buff *skb;
+
+	if (c->tlp_high_seq || !hsk_conn_tlp_ok(c))
+		goto rearm;
+	c->tlp_retrans = false;
+	if (hsk_conn_push_segs(c, now, true))
+		goto sent;
+	skb = hsk_conn_last_sent(c);
+	if (!skb || HSK_SKB_CB(skb)->sacked)
+		goto rearm;
+	HSK_SKB_CB(skb)->retrans = 1;
+	hsk_conn_xmit(c, skb, now);
+	hsk_conn_resent(c);
+	c->tlp_retrans = true;
+sent:
+	c->tlp_high_seq = c->snd_nxt;
+	hsk_inc(HSK_MIB_TCPLossProbes);
+	hsk_conn_arm_rto(c, now);
+	return;
+rearm:
+	hsk_conn_set_timer(c, HSK_TIMER_RTO, now + hsk_conn_rto_left(c, now));
+}
+
+/*
+ * An ACK at or beyond the probe's snd_nxt (Linux's tcp_process_tlp_ack()):
+ * a probe of new data, or one whose copy the peer reported twice
+ * (@dsack_tlp) or answered with a pure duplicate (@dup), repaired
+ * nothing; an ACK past it of a resent probe means the original was lost
+ * and the probe repaired it: cwnd is halved, as Linux's CWR, once.
+ */
+static void hsk_conn_tlp_ack(struct hsk_conn *c, u32 ack, bool dsack_tlp,
+			     bool dup)
+{
+	if (before(ack, c->tlp_high_seq))
+		return;
+	if (!c->tlp_retrans || dsack_tlp || dup) {
+		c->tlp_high_seq = 0;
+	} else if (after(ack, c->tlp_high_seq)) {
+		c->ssthresh = max(c->cwnd / 2, 2U * c->mss);
+		c->cwnd = c->ssthresh;
+		c->tlp_high_seq = 0;
+		hsk_inc(HSK_MIB_TCPLossProbeRecovery);
+	}
+}
+
 /*
  * Sends what the windows allow, from snd_head on. With nothing in flight
  * and a window too small for the next segment, the segment is cut to fit;
@@ -124,13 +251,23 @@ static void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now)
  */
 void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 {
+	hsk_conn_push_segs(c, now, false);
+}
+
+/*
+ * push's loop. @probe: one new segment at most, whatever cwnd says, and
+ * the caller sets the timer. Returns whether anything was sent.
+ */
+static bool hsk_conn_push_segs(struct hsk_conn *c, unsigned long now,
+			       bool probe)
+{
 	u32 size = hsk_conn_payload(c);
 	unsigned int cars = 0, max_cars = 1;
 	struct sk_buff *train = NULL;
 	bool sent = false;
 
 	lockdep_assert_held(&c->lock);
-	if (hsk_device_trains())
+	if (hsk_device_trains() && !probe)
 		max_cars = HSK_TRAIN_MAX / size;
 	while (c->snd_head) {
 		struct sk_buff *skb = c->snd_head;
@@ -158,9 +295,11 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 				      skb_queue_next(&c->sndq, skb);
 			continue;
 		}
+		if (probe && sent)
+			break;
 		flight = hsk_conn_sack_recovery(c) ? hsk_sb_pipe(c) :
 			 hsk_conn_in_flight(c);
-		if (flight && flight + skb->len > c->cwnd)
+		if (flight && flight + skb->len > c->cwnd && !probe)
 			break;
 		if (!cb->fin && after(cb->end_seq, wnd_end)) {
 			u32 room = after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
@@ -217,8 +356,10 @@ void hsk_conn_push(struct hsk_conn *c, unsigned long now)
 	}
 	if (cars)
 		hsk_conn_send_train(c, train, cars);
-	if (sent && c->timer_kind != HSK_TIMER_RTO)
-		hsk_conn_arm_rto(c, now);
+	/* As Linux after new data: a probe, else the RTO if none runs. */
+	if (sent && !probe)
+		hsk_conn_xmit_timer(c, now, hsk_conn_rto_left(c, now), false);
+	return sent;
 }
 
 /* RFC 6298 2.2-2.4, in microseconds; RTO clamped to [200 ms, 120 s]. */
@@ -429,6 +570,9 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	if (!dupthresh && !hole)
 		return;
 	hsk_conn_undo_init(c);
+	c->tlp_high_seq = 0;
+	if (c->tlp_armed)
+		hsk_conn_arm_rto(c, now);
 	/* RFC 6675 5 steps 4.1-4.3 (RFC 5681's ssthresh). */
 	c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
 	c->cwnd = c->ssthresh;
@@ -473,6 +617,10 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	u32 ack = seg->ack_seq, prior_una = c->snd_una;
 	u32 wnd = (u32)seg->window << c->snd_wscale;
 	bool sack = c->opts & HSK_OPTI_SACK, dupthresh = false;
+	bool dsack_tlp = false;
+	/* Linux's pure duplicate: no news of any kind. */
+	bool dup = ack == prior_una && !seg->len && wnd == c->snd_wnd &&
+		   !(seg->flags & HSK_TH_FIN);
 
 	lockdep_assert_held(&c->lock);
 	/*
@@ -516,7 +664,7 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		if (c->snd_una == c->snd_nxt)
 			hsk_conn_idle_timer(c);
 		else
-			hsk_conn_arm_rto(c, now);
+			hsk_conn_xmit_timer(c, now, c->rto, true);
 		if (hsk_conn_sndbuf_room(c))
 			hsk_conn_wake(c, wake_up_interruptible);
 	} else if (ack == c->snd_una && !seg->len && wnd == c->snd_wnd &&
@@ -550,7 +698,9 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	 * recovery waits.
 	 */
 	if (sack)
-		hsk_conn_dsack_rcv(c, &seg->opt, ack);
+		dsack_tlp = hsk_conn_dsack_rcv(c, &seg->opt, ack);
+	if (c->tlp_high_seq)
+		hsk_conn_tlp_ack(c, ack, dsack_tlp, dup);
 	if (sack && after(ack, prior_una) && hsk_conn_sack_reneged(c)) {
 		hsk_sb_mark(c, &seg->opt);
 		hsk_conn_set_timer(c, HSK_TIMER_RTO, now +
@@ -591,12 +741,18 @@ static void hsk_conn_timeout(struct hsk_conn *c)
 static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 {
 	struct sk_buff *skb;
-	bool reneged;
+	bool reneged, probe;
 
 	switch (kind) {
 	case HSK_TIMER_RTO:
+		probe = c->tlp_armed;
+		c->tlp_armed = false;
 		if (c->snd_una == c->snd_nxt)
 			return;
+		if (probe) {
+			hsk_conn_probe(c, now);
+			return;
+		}
 		if (++c->retries > HSK_RETRIES) {
 			hsk_conn_timeout(c);
 			return;
@@ -610,6 +766,7 @@ static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 			c->reordering = min_t(u16, c->reordering,
 					      HSK_REORDERING);
 		c->undo = false;
+		c->tlp_high_seq = 0;
 		/* RFC 5681 3.1 and RFC 6298 5.5-5.7: back off, start over. */
 		c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
 		c->cwnd = c->mss;

@@ -70,6 +70,8 @@ enum hsk_mib {
 	HSK_MIB_TCPSACKReorder,	/* a late segment found from SACKs */
 	HSK_MIB_DelayedACKs,	/* the delayed-ACK timer sent one */
 	HSK_MIB_DelayedACKLost,	/* data came again: quick ACKs anew */
+	HSK_MIB_TCPLossProbes,	/* tail loss probes sent */
+	HSK_MIB_TCPLossProbeRecovery,	/* ... that repaired a loss */
 	HSK_MIB_MAX
 };
 

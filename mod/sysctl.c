@@ -20,11 +20,13 @@ struct hsk_knobs hsk_knobs = {
 	.sack = 1,
 	.window_scaling = 1,
 	.timestamps = 1,
+	.early_retrans = 3,
 };
 
 static int hsk_zero;
 static int hsk_one = 1;
 static int hsk_two = 2;
+static int hsk_four = 4;
 static int hsk_max_backlog = 1 << 24;
 static int hsk_max_synack_retries = 255;
 static int hsk_max_syn_retries = 127;
@@ -53,6 +55,8 @@ static struct ctl_table hsk_sysctl_table[] = {
 	HSK_KNOB(sack, &hsk_zero, &hsk_one),
 	HSK_KNOB(window_scaling, &hsk_zero, &hsk_one),
 	HSK_KNOB(timestamps, &hsk_zero, &hsk_one),
+	/* Linux's tcp_early_retrans: 3 and 4 send tail loss probes. */
+	HSK_KNOB(early_retrans, &hsk_zero, &hsk_four),
 	{ }
 };
 

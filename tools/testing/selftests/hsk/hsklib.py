@@ -76,6 +76,7 @@ KNOBS = {
     "sack": (1, 0, 1),
     "window_scaling": (1, 0, 1),
     "timestamps": (1, 0, 1),
+    "early_retrans": (3, 0, 4),
 }
 
 # A kernel splat in the log: the runner fails dmesg::clean on any of these.

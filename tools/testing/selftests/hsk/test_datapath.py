@@ -861,13 +861,13 @@ def test_no_sack_blocks_without_sack_permitted():
 
 
 @contextlib.contextmanager
-def ten_segments(port, mss=1448):
+def ten_segments(port, mss=1448, age=2000):
     """A scapy client with SACK and timestamps, connected at port, that has
     taken the ten segments of a 10-MSS write, all sent at once. Yields
     (counters, ack, arrivals): ack(a, blocks) sends the cumulative ACK of
     segment a with SACK blocks given as (first, end) segment numbers, its
-    TSecr 2 s old so that the RTT the engine measures keeps its RTO far
-    off while TCG is slow; arrivals(timeout, first) lists the numbers of
+    TSecr age ms old (2 s: the RTT the engine measures keeps its RTO far
+    off while TCG is slow); arrivals(timeout, first) lists the numbers of
     the data segments that arrive; fd is the engine's end."""
     data = random.Random(port).randbytes(10 * mss)
     with hskdev.Listener(port) as ls, Wire() as w:
@@ -887,7 +887,7 @@ def ten_segments(port, mss=1448):
                 segs += [r for r in cl.replies(0.1) if r.payload]
             assert [(r.seq, len(r.payload)) for r in segs] == \
                 [((s0 + k * mss) & M32, mss) for k in range(10)], segs
-            tsecr = (dict(IP(segs[0].raw)[TCP].options)["Timestamp"][0] - 2000) & M32
+            tsecr = (dict(IP(segs[0].raw)[TCP].options)["Timestamp"][0] - age) & M32
             tsv = [100010]
 
             def ack(a, blocks=()):
@@ -906,6 +906,28 @@ def ten_segments(port, mss=1448):
             yield c, ack, arrivals, fd
         finally:
             os.close(fd)
+
+
+def test_tail_loss_probe_goes_first():
+    # The client takes 0 to 7 of ten segments and ACKs them; 8 and 9 are
+    # lost, and no duplicate ACK will come. As Linux's TLP (RFC 8985 7),
+    # the first segment sent again is a probe, the last one (9), some two
+    # RTTs later (the ACKs' TSecr is 300 ms old: RTO 0.9 s, probe 0.6 s),
+    # not the head at the RTO. The client SACKs it; the hole (8) is left
+    # to the RTO, as hsk has no RACK; 9, SACKed, never goes again.
+    with ten_segments(8148, age=300) as (c, ack, arrivals, fd):
+        ack(8)
+        got = arrivals(3.0, first=True)
+        assert got == [9], "want the last segment (9) first, as a probe: %s" % got
+        ack(8, [(9, 10)])
+        got = arrivals(3.0, first=True)
+        assert got == [8], "want the hole (8) at the RTO: %s" % got
+        ack(10)
+        assert not arrivals(0.5), "sent after the final ACK"
+        d = c.delta()
+        assert d["TCPLossProbes"] >= 1 and d["TCPTimeouts"] >= 1, d
+        info = hskdev.info(fd)
+        assert info["snd_una"] == info["snd_nxt"], info
 
 
 def test_sack_recovery_resends_exactly_the_holes():
@@ -935,8 +957,10 @@ def test_rto_resends_what_was_not_sacked():
     # until the RTO (1 s: no RTT sample yet) resends 0. From then on it
     # ACKs what arrives. As Linux after a timeout, the engine resends 1 and
     # new data as slow start allows, but never 2 or 3, which the client
-    # holds: after 0 is acked (cwnd 2) it sends 1 and 4.
-    with ten_segments(8147) as (c, ack, arrivals, _):
+    # holds: after 0 is acked (cwnd 2) it sends 1 and 4. Tail loss probes
+    # are off (early_retrans 0), as a test of Linux's RTO turns them off:
+    # with them, 9 would go first (test_tail_loss_probe_goes_first).
+    with hsklib.knobs(early_retrans=0), ten_segments(8147) as (c, ack, arrivals, _):
         ack(0, [(2, 4)])
         got = arrivals(2.5, first=True)
         assert got == [0], "want segment 0 again at the RTO, got %s" % got

@@ -123,6 +123,10 @@ def test_timestamps():
     check_knob("timestamps")
 
 
+def test_early_retrans():
+    check_knob("early_retrans")
+
+
 def test_restore_helper():
     """The helper the other tests rely on puts every knob back, even when
     the body fails."""
