@@ -915,7 +915,7 @@ def test_tail_loss_probe_goes_first():
     # RTTs later (the ACKs' TSecr is 300 ms old: RTO 0.9 s, probe 0.6 s),
     # not the head at the RTO. The client SACKs it; the hole (8) is left
     # to the RTO, as hsk has no RACK; 9, SACKed, never goes again.
-    with ten_segments(8148, age=300) as (c, ack, arrivals, fd):
+    with ten_segments(8149, age=300) as (c, ack, arrivals, fd):
         ack(8)
         got = arrivals(3.0, first=True)
         assert got == [9], "want the last segment (9) first, as a probe: %s" % got
