@@ -523,7 +523,9 @@ def data_path(rounds, rr_secs, stream_bytes):
                                 ("timeouts", "TCPTimeouts"),
                                 ("sack_reorder", "TCPSACKReorder"),
                                 ("dsack_recv", "TCPDSACKRecv"),
-                                ("dsack_undo", "TCPDSACKUndo")):
+                                ("dsack_undo", "TCPDSACKUndo"),
+                                ("loss_probes", "TCPLossProbes"),
+                                ("probe_recovery", "TCPLossProbeRecovery")):
                     res[k] = delta(after, before, name)
             runs[side].append(res)
             log("data %-6s %8.0f requests/s, stream %6.1f MB/s" %
