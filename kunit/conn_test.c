@@ -783,6 +783,75 @@ static void hsk_conn_time_wait_refin(struct kunit *test)
 	hsk_t_expect_none(test);
 }
 
+/*
+ * A SYN beyond a connection in TIME_WAIT ends it and gets an entry even
+ * where a SYN from a new client would get a cookie (syncookies = 2, the
+ * SYN queue full), with ISN = old snd_nxt + 65537: Linux's TCP_TW_SYN and
+ * tcp_conn_request() given an isn.
+ */
+static void hsk_conn_time_wait_syn_reuse(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_t_seg syn, other;
+	struct hsk_listener *l;
+	struct hsk_seg r, sa;
+	struct hsk_t_mibs m;
+	struct hsk_conn *c2;
+	struct t_peer p;
+
+	t_est_std(test, &p, 9201);
+	l = ctx->l[0];
+	t_close(p.c);
+	hsk_t_expect_one(test, &p.s, HSK_TH_FIN | HSK_TH_ACK, &r);
+	p.s.ack = p.iss + 2;
+	t_fin(test, &p);
+	t_expect_ack(test, &p, p.iss + 2, p.s.seq, &r);
+	KUNIT_ASSERT_EQ(test, (int)p.c->state, HSK_TIME_WAIT);
+
+	hsk_knobs.max_syn_backlog = 1;
+	hsk_t_syn(&other, 40201, 9201);
+	hsk_t_open(test, &other, ctx->t0, &sa);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(l->qlen), 1U);
+	hsk_knobs.syncookies = 2;
+
+	syn = p.s;
+	syn.flags = HSK_TH_SYN;
+	syn.seq = p.s.seq + 100000;
+	syn.ack = 0;
+	syn.mss = 1460;
+	syn.wscale = 7;
+	syn.sack_perm = true;
+	syn.tsval = p.s.tsval + 10;
+	syn.tsecr = 0;
+	hsk_t_snap(&m);
+	hsk_t_send(test, &syn, ctx->t0);
+	hsk_t_expect_one(test, &syn, HSK_TH_SYN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, p.iss + 2 + 65537);
+	KUNIT_EXPECT_EQ(test, r.ack_seq, syn.seq + 1);
+	KUNIT_EXPECT_EQ(test, (int)p.c->state, HSK_CLOSE);
+	KUNIT_EXPECT_TRUE(test, hsk_t_has_req(&syn));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(l->qlen), 2U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesSent), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPReqQFullDoCookies), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 0L);
+
+	hsk_t_ack_of(&syn, &r);
+	hsk_t_send(test, &syn, ctx->t0);
+	hsk_t_expect_none(test);
+	c2 = hsk_t_accept(test, l);
+	KUNIT_ASSERT_NOT_NULL(test, c2);
+	KUNIT_EXPECT_EQ(test, c2->snd_nxt, p.iss + 2 + 65537 + 1);
+	KUNIT_EXPECT_EQ(test, c2->rcv_nxt, syn.seq);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 1L);
+
+	/* A new client's SYN, the same moment: a cookie. */
+	hsk_t_syn(&other, 40202, 9201);
+	hsk_t_send(test, &other, ctx->t0);
+	hsk_t_expect_one(test, &other, HSK_TH_SYN | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&other));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesSent), 1L);
+}
+
 /* Unread data at close: RST instead of FIN (RFC 2525 2.17, as Linux). */
 static void hsk_conn_close_unread_rst(struct kunit *test)
 {
@@ -3677,6 +3746,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_close_fin_with_ack),
 	KUNIT_CASE(hsk_conn_fin_wait2_timeout),
 	KUNIT_CASE(hsk_conn_time_wait_refin),
+	KUNIT_CASE(hsk_conn_time_wait_syn_reuse),
 	KUNIT_CASE(hsk_conn_close_unread_rst),
 	KUNIT_CASE(hsk_conn_orphan_data_rst),
 	KUNIT_CASE(hsk_conn_window_scaled),

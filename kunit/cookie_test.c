@@ -483,6 +483,41 @@ static void hsk_cookie_ack_acceptq_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesFailed), 0L);
 }
 
+/*
+ * No memory for the connection of a valid cookie ACK: dropped [DropNoMem,
+ * ListenDrops], nothing kept; the client's next ACK, the cookie still in
+ * it, opens it.
+ */
+static void hsk_cookie_ack_no_memory(struct kunit *test)
+{
+	struct hsk_listener *l = hsk_t_listen(test, 9008, 16);
+	struct hsk_t_seg syn, s;
+	struct hsk_t_mibs m;
+	struct hsk_seg sa;
+
+	hsk_t_syn(&syn, 41080, 9008);
+	hsk_ck_open(test, l, &syn, &sa);
+	s = syn;
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_snap(&m);
+	hsk_test_fail_allocs = 1;
+	hsk_t_input(test, &s);
+	KUNIT_EXPECT_EQ(test, hsk_test_fail_allocs, 0U);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(l->acceptq_len), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, DropNoMem), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenOverflows), 0L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 0L);
+
+	hsk_t_input(test, &s);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 1L);
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_accept(test, l));
+}
+
 /* Data riding on a valid cookie ACK is queued and acknowledged. */
 static void hsk_cookie_ack_data(struct kunit *test)
 {
@@ -586,6 +621,7 @@ static struct kunit_case hsk_cookie_cases[] = {
 	KUNIT_CASE(hsk_cookie_ack_invalid),
 	KUNIT_CASE(hsk_cookie_ack_cookies_off),
 	KUNIT_CASE(hsk_cookie_ack_acceptq_full),
+	KUNIT_CASE(hsk_cookie_ack_no_memory),
 	KUNIT_CASE(hsk_cookie_ack_data),
 	KUNIT_CASE(hsk_cookie_synack_knobs),
 	{}

@@ -74,6 +74,8 @@ static inline void hsk_t_exit(struct kunit *test)
 	hsk_knobs = ctx->knobs;
 	hsk_test_capture = NULL;
 	hsk_test_whole_trains = false;
+	hsk_test_fail_sends = 0;
+	hsk_test_fail_allocs = 0;
 	skb_queue_purge(&ctx->cap);
 }
 

@@ -374,6 +374,31 @@ static void hsk_syn_iss_per_tuple(struct kunit *test)
 	KUNIT_EXPECT_NE(test, sa.seq, sb.seq);
 }
 
+/*
+ * RFC 6528's clock: the same 4-tuple's ISN moves on one per 64 ns, as
+ * Linux's seq_scale(), so a new incarnation starts beyond an old one's;
+ * the flow hash stays.
+ */
+static void hsk_syn_iss_clock(struct kunit *test)
+{
+	struct hsk_tuple t = {
+		.laddr = HSK_T_LADDR, .raddr = HSK_T_RADDR,
+		.lport = htons(8003), .rport = htons(40033),
+	};
+	u64 ns = 64ULL * NSEC_PER_SEC;	/* a tick's start */
+	u32 h0, h1, h2;
+	u32 i0 = hsk_isn(&t, ns, &h0);
+
+	KUNIT_EXPECT_EQ(test, hsk_isn(&t, ns + 63, &h1), i0);
+	KUNIT_EXPECT_EQ(test, hsk_isn(&t, ns + 64 * 1000, &h1), i0 + 1000);
+	KUNIT_EXPECT_EQ(test, h1, h0);
+	/* A second on: 15625000 ticks. */
+	KUNIT_EXPECT_EQ(test, hsk_isn(&t, ns + NSEC_PER_SEC, &h2),
+			i0 + (u32)(NSEC_PER_SEC >> 6));
+	t.rport = htons(40034);
+	KUNIT_EXPECT_NE(test, hsk_isn(&t, ns, &h2), i0);
+}
+
 /* Half-open queue full, syncookies = 0: drop [TCPReqQFullDrop, ListenDrops]. */
 static void hsk_syn_queue_full_drop(struct kunit *test)
 {
@@ -1291,6 +1316,53 @@ static void hsk_req_good_ack_data(struct kunit *test)
 }
 
 /*
+ * No memory: a SYN that gets no entry is dropped [DropNoMem, ListenDrops],
+ * unanswered, and its copy is answered as a first SYN; a third ACK whose
+ * connection cannot be made is dropped the same way and leaves the entry,
+ * so the client's next ACK (or its entry's SYN-ACK resend) completes it.
+ */
+static void hsk_synq_no_memory(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8045, 16);
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+	struct hsk_seg sa;
+
+	hsk_t_syn(&s, 40450, 8045);
+	hsk_t_snap(&m);
+	hsk_test_fail_allocs = 1;
+	hsk_t_send(test, &s, ctx->t0);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, DropNoMem), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 1L);
+
+	hsk_t_open(test, &s, ctx->t0 + HZ, &sa);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+
+	hsk_t_ack_of(&s, &sa);
+	hsk_test_fail_allocs = 1;
+	hsk_t_send(test, &s, ctx->t0 + HZ);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_TRUE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, DropNoMem), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, ListenDrops), 2L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 0L);
+
+	hsk_t_send(test, &s, ctx->t0 + HZ);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 0U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 1L);
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_accept(test, l));
+}
+
+/*
  * Accept queue full at the third ACK, abort_on_overflow = 0: the ACK is
  * dropped, the entry kept and marked; the client's next ACK completes.
  */
@@ -1495,6 +1567,97 @@ static void hsk_synq_retransmit(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 4L);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 3L);
+}
+
+/*
+ * A resend the host does not take (its backlog full) drops the entry, as
+ * Linux's reqsk_timer_handler() drops a request whose inet_rtx_syn_ack()
+ * failed; not counted as a resend. The next one is sent as usual.
+ */
+static void hsk_synq_resend_fails(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8043, 16);
+	struct hsk_seg sa, sa2, r;
+	struct hsk_t_seg s, s2;
+	struct hsk_t_mibs m;
+
+	hsk_knobs.synack_retries = 3;
+	hsk_t_syn(&s, 40430, 8043);
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	hsk_t_syn(&s2, 40431, 8043);
+	hsk_t_open(test, &s2, ctx->t0 + HZ / 2, &sa2);
+	hsk_t_snap(&m);
+
+	hsk_test_fail_sends = 1;
+	hsk_t_run(l, T_S(ctx, 1));
+	KUNIT_EXPECT_EQ(test, hsk_test_fail_sends, 0U);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_TRUE(test, hsk_t_has_req(&s2));
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+	KUNIT_EXPECT_EQ(test, t_young(l), 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 0L);
+
+	hsk_t_run(l, T_MS(ctx, 1500));
+	t_expect_resend(test, &s2, sa2.seq);
+	KUNIT_EXPECT_EQ(test, t_qlen(l), 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 1L);
+
+	/* Its client's ACK, late: no entry, the listener resets it. */
+	hsk_knobs.syncookies = 0;
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_send(test, &s, T_S(ctx, 2));
+	hsk_t_expect_one(test, &s, HSK_TH_RST, &r);
+	KUNIT_EXPECT_EQ(test, r.seq, s.ack);
+	KUNIT_EXPECT_NULL(test, hsk_t_conn(&s));
+}
+
+/*
+ * The same failure for an entry whose third ACK met a full accept queue:
+ * kept, as Linux keeps an acked request, and the queue's room completes it.
+ */
+static void hsk_synq_resend_fails_acked(struct kunit *test)
+{
+	struct hsk_t_ctx *ctx = test->priv;
+	struct hsk_listener *l = hsk_t_listen(test, 8044, 0);
+	struct hsk_seg sa, sa2;
+	struct hsk_t_mibs m;
+	struct hsk_t_seg s;
+	struct hsk_req req;
+
+	hsk_knobs.abort_on_overflow = 0;
+	hsk_knobs.synack_retries = 3;
+	hsk_t_syn(&s, 40440, 8044);
+	hsk_t_open(test, &s, ctx->t0, &sa);
+	hsk_t_handshake(test, 40441, 8044, ctx->t0);
+	KUNIT_ASSERT_TRUE(test, hsk_acceptq_full(l));
+	hsk_t_ack_of(&s, &sa);
+	hsk_t_send(test, &s, ctx->t0);
+	hsk_t_expect_none(test);
+	hsk_t_snap(&m);
+
+	hsk_test_fail_sends = 1;
+	hsk_t_run(l, T_S(ctx, 1));
+	hsk_t_expect_none(test);
+	KUNIT_ASSERT_TRUE(test, t_req(&s, &req));
+	KUNIT_EXPECT_TRUE(test, req.flags & HSK_REQ_ACKED);
+	KUNIT_EXPECT_EQ(test, (u32)req.num_timeout, 1U);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSynRetrans), 0L);
+
+	/* Kept on its schedule: resent at 3 s. */
+	hsk_t_run(l, T_S(ctx, 3));
+	hsk_t_expect_one(test, &s, HSK_TH_SYN | HSK_TH_ACK, &sa2);
+	KUNIT_EXPECT_EQ(test, sa2.seq, sa.seq);
+	KUNIT_EXPECT_EQ(test, sa2.ack_seq, s.seq);
+
+	KUNIT_ASSERT_NOT_NULL(test, hsk_t_accept(test, l));
+	hsk_t_send(test, &s, T_MS(ctx, 3100));
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_FALSE(test, hsk_t_has_req(&s));
+	KUNIT_EXPECT_NOT_NULL(test, hsk_t_conn(&s));
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PassiveOpens), 1L);
 }
 
 /* synack_retries = 0: no resend; the entry dies at its first timeout. */
@@ -2029,6 +2192,7 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_syn_synack_options),
 	KUNIT_CASE(hsk_syn_synack_knobs),
 	KUNIT_CASE(hsk_syn_iss_per_tuple),
+	KUNIT_CASE(hsk_syn_iss_clock),
 	KUNIT_CASE(hsk_syn_queue_full_drop),
 	KUNIT_CASE(hsk_syn_both_queues_full_drop),
 	KUNIT_CASE(hsk_listener_non_syn),
@@ -2053,11 +2217,14 @@ static struct kunit_case hsk_synq_cases[] = {
 	KUNIT_CASE(hsk_req_no_ack),
 	KUNIT_CASE(hsk_req_good_ack),
 	KUNIT_CASE(hsk_req_good_ack_data),
+	KUNIT_CASE(hsk_synq_no_memory),
 	KUNIT_CASE(hsk_req_acceptq_full_keep),
 	KUNIT_CASE(hsk_req_acked_retries_expire),
 	KUNIT_CASE(hsk_req_acceptq_full_abort),
 	KUNIT_CASE(hsk_synq_retransmit),
 	KUNIT_CASE(hsk_synq_no_retries),
+	KUNIT_CASE(hsk_synq_resend_fails),
+	KUNIT_CASE(hsk_synq_resend_fails_acked),
 	KUNIT_CASE(hsk_synq_schedule_driven),
 	KUNIT_CASE(hsk_synq_pruning),
 	KUNIT_CASE(hsk_synq_pruning_full),

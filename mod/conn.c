@@ -131,8 +131,11 @@ void hsk_conn_idle_timer(struct hsk_conn *c)
 
 static struct hsk_conn *hsk_conn_alloc(const struct hsk_tuple *t)
 {
-	struct hsk_conn *c = kmem_cache_zalloc(hsk_conn_cache, GFP_ATOMIC);
+	struct hsk_conn *c;
 
+	if (hsk_test_alloc_fails())
+		return NULL;
+	c = kmem_cache_zalloc(hsk_conn_cache, GFP_ATOMIC);
 	if (!c)
 		return NULL;
 	c->key = *t;

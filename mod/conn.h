@@ -242,7 +242,7 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 				      struct sk_buff *skb,
 				      const struct hsk_seg *seg);
 bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
-		  const struct hsk_seg *seg);
+		  const struct hsk_seg *seg, u32 *tw_isn);
 void hsk_conn_abort(struct hsk_conn *c);
 void hsk_conn_put(struct hsk_conn *c);
 

@@ -82,7 +82,8 @@ static netdev_tx_t hsk_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-void hsk_device_rx(struct sk_buff *skb)
+/* 0, or -ENOBUFS when the host's backlog dropped @skb. */
+int hsk_device_rx(struct sk_buff *skb)
 {
 	struct net_device *dev = hsk_dev;
 	unsigned int len = skb->len;
@@ -90,8 +91,10 @@ void hsk_device_rx(struct sk_buff *skb)
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	/* netif_rx counts its own drops in the device's rx_dropped. */
-	if (netif_rx(skb) == NET_RX_SUCCESS)
-		dev_sw_netstats_rx_add(dev, len);
+	if (netif_rx(skb) != NET_RX_SUCCESS)
+		return -ENOBUFS;
+	dev_sw_netstats_rx_add(dev, len);
+	return 0;
 }
 
 static int hsk_dev_init(struct net_device *dev)

@@ -101,7 +101,7 @@ extern struct hsk_knobs hsk_knobs;
 extern struct net_device *hsk_dev;
 int hsk_device_init(void);
 void hsk_device_exit(void);
-void hsk_device_rx(struct sk_buff *skb);
+int hsk_device_rx(struct sk_buff *skb);
 
 /* Whether full segments sent together go as one (hsk_send_train()). */
 static inline bool hsk_device_trains(void)
@@ -192,9 +192,9 @@ void hsk_send_train(const struct hsk_tuple *t, u32 seq, u32 ack,
 		    unsigned int n, unsigned int size);
 void hsk_send_reset(const struct hsk_seg *seg);
 void hsk_send_rst_to(const struct hsk_tuple *t, u32 seq, u32 ack);
-void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
-		     const struct hsk_opts *o, const struct hsk_seg *syn,
-		     u32 hash);
+int hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
+		    const struct hsk_opts *o, const struct hsk_seg *syn,
+		    u32 hash);
 void hsk_send_ack(const struct hsk_tuple *t, u32 seq, u32 ack, u16 window,
 		  const struct hsk_opts *o);
 
@@ -207,6 +207,22 @@ static inline u16 hsk_local_mss(void)
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
 extern struct sk_buff_head *hsk_test_capture;
 extern bool hsk_test_whole_trains;
+extern unsigned int hsk_test_fail_sends;
+extern unsigned int hsk_test_fail_allocs;
+
+/* KUnit: so many next entry and connection allocations fail. */
+static inline bool hsk_test_alloc_fails(void)
+{
+	if (!hsk_test_fail_allocs)
+		return false;
+	hsk_test_fail_allocs--;
+	return true;
+}
+#else
+static inline bool hsk_test_alloc_fails(void)
+{
+	return false;
+}
 #endif
 u32 hsk_ts_now(void);
 

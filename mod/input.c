@@ -247,15 +247,16 @@ void hsk_dispatch(struct sk_buff *skb, const struct hsk_seg *seg,
 	struct hsk_tuple t;
 	struct hsk_conn *c;
 	struct hsk_req *req;
+	u32 tw_isn = 0;
 
 	hsk_tuple_from_seg(&t, seg);
 	c = hsk_conn_lookup(&t);
-	if (c && hsk_conn_rcv(c, skb, seg))
+	if (c && hsk_conn_rcv(c, skb, seg, &tw_isn))
 		return;
 	if (hsk_seg_plain_syn(seg)) {
 		l = hsk_listener_lookup(seg->daddr, seg->dport);
 		if (l) {
-			hsk_syn_rcv(l, skb, seg, now);
+			hsk_syn_rcv(l, skb, seg, tw_isn, now);
 			return;
 		}
 	}

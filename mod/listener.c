@@ -253,7 +253,7 @@ void hsk_listener_rcv(struct hsk_listener *l, struct sk_buff *skb,
 		hsk_inc(HSK_MIB_ListenDiscards);
 		return;
 	}
-	hsk_syn_rcv(l, skb, seg, now);
+	hsk_syn_rcv(l, skb, seg, 0, now);
 }
 
 /*

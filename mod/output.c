@@ -323,6 +323,9 @@ static struct sk_buff *hsk_make_reply(const struct hsk_reply *r,
  */
 struct sk_buff_head *hsk_test_capture;
 bool hsk_test_whole_trains;
+/* KUnit: so many next sends fail as a full host backlog fails them. */
+unsigned int hsk_test_fail_sends;
+unsigned int hsk_test_fail_allocs;
 
 static void hsk_test_capture_skb(struct sk_buff *skb)
 {
@@ -346,23 +349,29 @@ static void hsk_test_capture_skb(struct sk_buff *skb)
 }
 #endif
 
-static void hsk_send_segs(struct sk_buff *skb, bool rst, unsigned int segs)
+/* 0, or -ENOBUFS when the host did not take @skb. */
+static int hsk_send_segs(struct sk_buff *skb, bool rst, unsigned int segs)
 {
 	hsk_add(HSK_MIB_OutSegs, segs);
 	if (rst)
 		hsk_inc(HSK_MIB_OutRsts);
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+	if (hsk_test_fail_sends) {
+		hsk_test_fail_sends--;
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
 	if (hsk_test_capture) {
 		hsk_test_capture_skb(skb);
-		return;
+		return 0;
 	}
 #endif
-	hsk_device_rx(skb);
+	return hsk_device_rx(skb);
 }
 
-static void hsk_send(struct sk_buff *skb, bool rst)
+static int hsk_send(struct sk_buff *skb, bool rst)
 {
-	hsk_send_segs(skb, rst, 1);
+	return hsk_send_segs(skb, rst, 1);
 }
 
 void hsk_send_reset(const struct hsk_seg *seg)
@@ -496,9 +505,9 @@ unsigned int hsk_write_options(u8 *p, const struct hsk_opts *o)
  * @seg: the segment being answered, whose skb may carry it, or NULL.
  * @hash: the flow hash if the caller has one, else 0.
  */
-static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
-			  u8 flags, u16 window, const struct hsk_opts *o,
-			  const struct hsk_seg *seg, u32 hash)
+static int hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
+			 u8 flags, u16 window, const struct hsk_opts *o,
+			 const struct hsk_seg *seg, u32 hash)
 {
 	struct hsk_reply r;
 	struct sk_buff *skb;
@@ -508,21 +517,22 @@ static void hsk_send_opts(const struct hsk_tuple *t, u32 seq, u32 ack,
 	skb = hsk_make_reply(&r, o, seg);
 	if (!skb) {
 		hsk_inc(HSK_MIB_DropNoMem);
-		return;
+		return -ENOMEM;
 	}
-	hsk_send(skb, false);
+	return hsk_send(skb, false);
 }
 
 /*
  * @syn: the SYN answered, whose skb may carry the SYN-ACK, or NULL.
  * @hash: a keyed hash of @t the caller made anyway (the ISN's, the
- * cookie's), or 0.
+ * cookie's), or 0. Returns 0 once the host took it, as Linux's
+ * send_synack() returns 0 once IP did.
  */
-void hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
-		     const struct hsk_opts *o, const struct hsk_seg *syn,
-		     u32 hash)
+int hsk_send_synack(const struct hsk_tuple *t, u32 iss, u32 ack,
+		    const struct hsk_opts *o, const struct hsk_seg *syn,
+		    u32 hash)
 {
-	hsk_send_opts(t, iss, ack, HSK_TH_SYN | HSK_TH_ACK, HSK_SYNACK_WINDOW,
+	return hsk_send_opts(t, iss, ack, HSK_TH_SYN | HSK_TH_ACK, HSK_SYNACK_WINDOW,
 		      o, syn, hash);
 }
 

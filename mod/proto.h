@@ -89,6 +89,8 @@ enum {
 #define HSK_RTO_MAX		(120 * HZ)	/* Linux's TCP_RTO_MAX */
 #define HSK_OOW_RATELIMIT	(HZ / 2)	/* Linux's tcp_invalid_ratelimit */
 #define HSK_PAWS_MSL		(60 * HZ)	/* Linux's TCP_PAWS_MSL */
+/* A SYN ending TIME_WAIT: ISN = old snd_nxt + this, as Linux's TCP_TW_SYN. */
+#define HSK_TW_ISN_GAP		(65535U + 2)
 #define HSK_SYNACK_WINDOW	65535U	/* a SYN-ACK's window is never scaled */
 #define HSK_RCVBUF		(4U << 20)	/* per connection */
 #define HSK_RCV_WSCALE		7	/* covers HSK_RCVBUF, as Linux picks */

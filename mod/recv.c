@@ -575,10 +575,13 @@ static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg,
 
 /*
  * A segment for connection @c. Returns false if @c left the table before
- * the lock was taken, so the caller looks further. The caller holds RCU.
+ * the lock was taken, or if it is a SYN that ends TIME_WAIT: then
+ * @tw_isn is the ISN its listener gives the new connection, as Linux's
+ * tcp_timewait_state_process(): past all the old one sent, never 0.
+ * The caller holds RCU.
  */
 bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
-		  const struct hsk_seg *seg)
+		  const struct hsk_seg *seg, u32 *tw_isn)
 {
 	unsigned long now = jiffies;
 
@@ -589,6 +592,7 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 	}
 	if (c->state == HSK_TIME_WAIT && hsk_tw_new_syn(c, seg)) {
 		/* A new incarnation: TIME_WAIT ends, the listener takes it. */
+		*tw_isn = c->snd_nxt + HSK_TW_ISN_GAP ?: 1;
 		hsk_conn_done(c);
 		spin_unlock(&c->lock);
 		return false;

@@ -172,7 +172,7 @@ static u32 hsk_isn(const struct hsk_tuple *t, u64 ns, u32 *flow_hash)
  * Inline: a call of its own cost every new entry's SYN-ACK some 15
  * instructions of frame and stack canary.
  */
-static __always_inline void
+static __always_inline int
 hsk_req_send_synack(const struct hsk_req *req, const struct hsk_seg *syn,
 		    u32 tsval, u32 hash)
 {
@@ -195,7 +195,8 @@ hsk_req_send_synack(const struct hsk_req *req, const struct hsk_seg *syn,
 	}
 	if (flags & HSK_REQ_SACK)
 		o.has |= HSK_HAS_SACK_PERM;
-	hsk_send_synack(&req->key, req->iss, req->irs + 1, &o, syn, hash);
+	return hsk_send_synack(&req->key, req->iss, req->irs + 1, &o, syn,
+			       hash);
 }
 
 static unsigned int hsk_tq_level(unsigned int num_timeout)
@@ -322,15 +323,43 @@ static bool hsk_syn_to_twin(struct sk_buff *skb, const struct hsk_seg *seg,
 }
 
 /*
+ * A SYN that gets no entry: cookies are off, or all cookies, or the SYN
+ * queue is full (@overflow: the accept queue is, too).
+ */
+static void hsk_syn_no_entry(struct hsk_listener *l, const struct hsk_seg *seg,
+			     int syncookies, bool overflow)
+{
+	hsk_synflood_warn(l, syncookies);
+	if (!syncookies) {
+		/* Dropped here, as Linux: the accept queue not looked at. */
+		hsk_inc(HSK_MIB_TCPReqQFullDrop);
+		hsk_listener_drop(l, seg, false);
+		return;
+	}
+	hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
+	if (overflow) {
+		hsk_listener_drop(l, seg, true);
+		return;
+	}
+	hsk_cookie_send_synack(l, seg);
+}
+
+/*
  * A plain SYN for listener @l, DESIGN §4 steps 1 to 3, unless its 4-tuple
- * is half-open (hsk_syn_to_twin()). The caller holds RCU.
+ * is half-open (hsk_syn_to_twin()). @tw_isn, if not 0, is the ISN of a
+ * SYN that ended TIME_WAIT: as Linux's tcp_conn_request() given an isn,
+ * it gets an entry whatever the SYN queue's length or syncookies say
+ * (the old connection vouches for the client), and that ISN. The caller
+ * holds RCU.
  */
 void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
-		 const struct hsk_seg *seg, unsigned long now)
+		 const struct hsk_seg *seg, u32 tw_isn, unsigned long now)
 {
 	int syncookies = READ_ONCE(hsk_knobs.syncookies);
-	unsigned int max_qlen = READ_ONCE(hsk_knobs.max_syn_backlog);
-	bool no_entry = syncookies == 2 || READ_ONCE(l->qlen) >= max_qlen;
+	unsigned int max_qlen = tw_isn ? UINT_MAX :
+				READ_ONCE(hsk_knobs.max_syn_backlog);
+	bool no_entry = (syncookies == 2 && !tw_isn) ||
+			READ_ONCE(l->qlen) >= max_qlen;
 	bool overflow = hsk_acceptq_full(l);
 	struct hsk_req *req, *twin;
 	u32 flow_hash;
@@ -339,20 +368,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	if ((no_entry || overflow) && hsk_syn_to_twin(skb, seg, now))
 		return;
 	if (no_entry) {
-		hsk_synflood_warn(l, syncookies);
-		if (!syncookies) {
-			/* Dropped here, as Linux: the accept queue not looked at. */
-			hsk_inc(HSK_MIB_TCPReqQFullDrop);
-			hsk_listener_drop(l, seg, false);
-			return;
-		}
-		hsk_inc(HSK_MIB_TCPReqQFullDoCookies);
-		if (overflow) {
-			hsk_listener_drop(l, seg, true);
-			return;
-		}
-		if (syncookies)
-			hsk_cookie_send_synack(l, seg);
+		hsk_syn_no_entry(l, seg, syncookies, overflow);
 		return;
 	}
 	if (overflow) {
@@ -360,7 +376,8 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 		return;
 	}
 
-	req = kmem_cache_alloc(hsk_req_cache, GFP_ATOMIC);
+	req = hsk_test_alloc_fails() ? NULL :
+	      kmem_cache_alloc(hsk_req_cache, GFP_ATOMIC);
 	if (!req) {
 		if (hsk_syn_to_twin(skb, seg, now))
 			return;
@@ -374,6 +391,8 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	/* One clock read for the ISN and the SYN-ACK's TSval. */
 	clock = ktime_get_ns();
 	req->iss = hsk_isn(&req->key, clock, &flow_hash);
+	if (tw_isn)
+		req->iss = tw_isn;
 	req->mss = seg->opt.has & HSK_HAS_MSS ? seg->opt.mss : HSK_DEFAULT_MSS;
 	req->flags = HSK_REQ_WSCALE_NONE;
 	req->num_timeout = 0;
@@ -397,7 +416,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 		if (l->dead)
 			hsk_send_reset(seg);
 		else if (!hsk_syn_to_twin(skb, seg, now))
-			hsk_listener_drop(l, seg, false);
+			hsk_syn_no_entry(l, seg, syncookies, false);
 		return;
 	}
 	twin = rhashtable_lookup_get_insert_fast(&hsk_reqs, &req->node,
@@ -665,6 +684,8 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 	unsigned int retries0 = READ_ONCE(hsk_knobs.synack_retries);
 	unsigned int budget = hsk_synq_room();
 	struct hsk_tq resend = { .tailp = &resend.head };
+	struct hsk_tq sent = { .tailp = &sent.head };
+	struct hsk_tq failed = { .tailp = &failed.head };
 	struct hsk_req *req;
 	unsigned long next = 0;
 	bool pending = false;
@@ -724,15 +745,40 @@ unlock:
 	 * Racing third ACKs and SYNs may kill or rearm these meanwhile; their
 	 * fields stay readable (see above). A late SYN-ACK is harmless.
 	 */
-	for (req = resend.head; req; req = req->tnext) {
-		hsk_req_send_synack(req, NULL, hsk_ts_now(), 0);
+	while (resend.head) {
+		req = hsk_tq_pop(&resend);
+		if (hsk_req_send_synack(req, NULL, hsk_ts_now(), 0)) {
+			hsk_tq_push(&failed, req);
+			continue;
+		}
 		hsk_inc(HSK_MIB_TCPSynRetrans);
 		trace_hsk_synack_retrans(&req->key, req->num_timeout);
+		hsk_tq_push(&sent, req);
 	}
 
 	spin_lock_bh(&l->lock);
-	while (resend.head) {
-		req = hsk_tq_pop(&resend);
+	/*
+	 * A resend the host did not take drops its entry, unless its third
+	 * ACK came while the accept queue was full: as Linux's
+	 * reqsk_timer_handler(), which keeps an acked request for the queue
+	 * to make room.
+	 */
+	while (failed.head) {
+		req = hsk_tq_pop(&failed);
+		if (req->flags & HSK_REQ_DEAD) {
+			hsk_req_free(req);
+			continue;
+		}
+		if (req->flags & HSK_REQ_ACKED) {
+			hsk_tq_push(&sent, req);
+			continue;
+		}
+		trace_hsk_state_change(&req->key, HSK_SYN_RECV, HSK_CLOSE);
+		hsk_req_unlink(l, req, now);
+		hsk_req_free(req);
+	}
+	while (sent.head) {
+		req = hsk_tq_pop(&sent);
 		if (req->flags & HSK_REQ_DEAD) {
 			hsk_req_free(req);
 			continue;

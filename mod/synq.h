@@ -91,7 +91,7 @@ int hsk_synq_init(void);
 void hsk_synq_exit(void);
 struct hsk_req *hsk_req_lookup(const struct hsk_tuple *t);
 void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
-		 const struct hsk_seg *seg, unsigned long now);
+		 const struct hsk_seg *seg, u32 tw_isn, unsigned long now);
 bool hsk_req_rcv(struct hsk_req *req, struct sk_buff *skb,
 		 const struct hsk_seg *seg, unsigned long now);
 void hsk_synq_run(struct hsk_listener *l, unsigned long now);

@@ -446,14 +446,15 @@ def new_src():
 
 
 def seg(tf="S", seq=None, ack=0, payload=b"", sport=None, dport=80,
-        src=None, dst=PEER, options=None, window=29200, **ipkw):
+        src=None, dst=PEER, options=None, window=29200, ip_options=None, **ipkw):
     """A valid TCP/IPv4 segment as a scapy packet, TCP flags tf (checksums
-    are filled in when it is turned into bytes); ipkw go to IP()."""
+    are filled in when it is turned into bytes); ip_options (scapy
+    IPOption_*) and ipkw go to IP()."""
     if seq is None:
         seq = _ports.randrange(0, 1 << 32)
     t = TCP(sport=sport or new_port(), dport=dport, flags=tf, seq=seq, ack=ack,
             window=window, options=options or [])
-    p = IP(src=src or new_src(), dst=dst, **ipkw) / t
+    p = IP(src=src or new_src(), dst=dst, options=ip_options or [], **ipkw) / t
     if payload:
         p = p / Raw(payload)
     return p

@@ -13,6 +13,8 @@ import time
 
 import struct
 
+from scapy.layers.inet import IPOption_NOP, IPOption_Router_Alert, IPOption_RR
+
 from hsklib import PACKET_HOST, PEER, Counters, Kmsg, Link, Parsed, hping3_flood, knobs, log
 import hskdev
 from test_passive import Client, Wire, connect_timeout, flag_str, tcp_opts
@@ -100,6 +102,40 @@ def test_cookie_synack_on_the_wire():
         assert info["snd_wscale"] == 3, info
         assert os.read(fd, 100) == b"cookie data", "data on the cookie ACK was lost"
         os.close(fd)
+
+
+def test_ip_options_are_skipped_and_never_echoed():
+    # Linux's cookie child would take the ACK's IP options for its replies
+    # (RFC 1122 4.2.3.8); hsk parses past IP options and sends none: the
+    # SYN-ACK and the data's ACK have plain 20-byte IP headers, and the
+    # cookie ACK with options opens the connection, its data delivered.
+    ra = [IPOption_Router_Alert()]
+    rr = [IPOption_RR(routers=["192.0.2.1"]), IPOption_NOP()]
+    with knobs(syncookies=2), hskdev.Listener(8118) as ls, Wire() as w:
+        c = Counters()
+        cl = Client(w, 8118, options=[("MSS", 1460), ("NOP", None), ("NOP", None),
+                                      ("Timestamp", (7000, 0))])
+        cl.send("S", cl.isn, options=cl.options, ip_options=ra)
+        sa = cl.one()
+        assert flag_str(sa.flags) == "SA" and sa.ack == (cl.isn + 1) & 0xFFFFFFFF, sa
+        assert sa.ihl == 20 and sa.ip_csum_ok, "SYN-ACK IP header %d bytes" % sa.ihl
+        cl.iss = sa.seq
+        tsv = tcp_opts(sa.raw)["Timestamp"][0]
+        cl.send("PA", cl.isn + 1, cl.iss + 1, payload=b"with options",
+                options=[("NOP", None), ("NOP", None), ("Timestamp", (7001, tsv))],
+                ip_options=rr)
+        fd, peer, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+        try:
+            assert peer[1] == cl.sport, peer
+            assert os.read(fd, 100) == b"with options"
+            acks = cl.replies(0.5)
+            assert acks and all(a.ihl == 20 and a.ip_csum_ok for a in acks), \
+                [(a.ihl, flag_str(a.flags)) for a in acks]
+            assert acks[-1].ack == (cl.isn + 13) & 0xFFFFFFFF, acks[-1]
+            d = c.delta()
+            assert d["SyncookiesRecv"] == 1 and d["PassiveOpens"] == 1, d
+        finally:
+            os.close(fd)
 
 
 def test_no_timestamps_no_options_but_mss():

@@ -98,10 +98,12 @@ class Client:
         self.options = self.OPTS if options is None else options
         self.iss = None
 
-    def send(self, flags, seq, ack=0, payload=b"", options=None, window=29200):
+    def send(self, flags, seq, ack=0, payload=b"", options=None, window=29200,
+             ip_options=None):
         self.wire.link.send(seg(flags, seq=seq & 0xFFFFFFFF, ack=ack & 0xFFFFFFFF,
                                 payload=payload, sport=self.sport, dport=self.port,
-                                src=self.src, options=options or [], window=window))
+                                src=self.src, options=options or [], window=window,
+                                ip_options=ip_options))
 
     def replies(self, timeout=0.5, first=False):
         return [Parsed(r) for r, _ in self.wire.replies(self.src, self.sport, timeout,
