@@ -357,6 +357,18 @@ static inline u32 hsk_sb_pipe(const struct hsk_conn *c)
 	return n->out - n->sacked - n->lost + n->rexmit;
 }
 
+/* Sent and not acknowledged, less what an RTO's go-back-N skipped. */
+static inline u32 hsk_conn_in_flight(const struct hsk_conn *c)
+{
+	return c->snd_nxt - c->snd_una - c->skipped;
+}
+
+/* In SACK recovery, RFC 6675's pipe stands for what is in flight. */
+static inline bool hsk_conn_sack_recovery(const struct hsk_conn *c)
+{
+	return c->in_recovery && (c->opts & HSK_OPTI_SACK);
+}
+
 /* The out-of-order store (ooo.c), c->lock held. */
 void hsk_ooo_init(struct hsk_ooo *q);
 void hsk_ooo_purge(struct hsk_ooo *q);
