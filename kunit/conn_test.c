@@ -852,6 +852,48 @@ static void hsk_conn_time_wait_syn_reuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, SyncookiesSent), 1L);
 }
 
+/*
+ * Unload's first step (hsk_conns_stop()): a connection timer that fires
+ * after it drops its reference and does nothing, so none can send into
+ * hsk0 as it goes or unhash a connection while the table is destroyed.
+ * The same firing without the stop resends, as a contrast.
+ */
+static void hsk_conn_timers_inert_after_stop(struct kunit *test)
+{
+	unsigned int ref;
+	struct t_peer p;
+	struct hsk_conn *c;
+	bool pending;
+
+	t_est_std(test, &p, 9202);
+	c = p.c;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 100), 100L);
+	t_expect_data(test, &p, p.iss + 1, 100);
+
+	/* Take the pending timer's reference and make it due at once. */
+	spin_lock_bh(&c->lock);
+	KUNIT_ASSERT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	pending = del_timer(&c->timer);
+	c->timer_at = jiffies - 1;
+	spin_unlock_bh(&c->lock);
+	KUNIT_ASSERT_TRUE(test, pending);
+	ref = refcount_read(&c->ref);
+
+	hsk_conns_stop();
+	hsk_conn_timer_fn(&c->timer);
+	WRITE_ONCE(hsk_conns_stopped, false);
+	hsk_t_expect_none(test);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), ref - 1);
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, (int)c->timer_kind, HSK_TIMER_RTO);
+	KUNIT_EXPECT_EQ(test, c->total_retrans, 0U);
+
+	refcount_inc(&c->ref);
+	hsk_conn_timer_fn(&c->timer);
+	t_expect_data(test, &p, p.iss + 1, 100);
+	KUNIT_EXPECT_EQ(test, c->total_retrans, 1U);
+}
+
 /* Unread data at close: RST instead of FIN (RFC 2525 2.17, as Linux). */
 static void hsk_conn_close_unread_rst(struct kunit *test)
 {
@@ -3747,6 +3789,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_fin_wait2_timeout),
 	KUNIT_CASE(hsk_conn_time_wait_refin),
 	KUNIT_CASE(hsk_conn_time_wait_syn_reuse),
+	KUNIT_CASE(hsk_conn_timers_inert_after_stop),
 	KUNIT_CASE(hsk_conn_close_unread_rst),
 	KUNIT_CASE(hsk_conn_orphan_data_rst),
 	KUNIT_CASE(hsk_conn_window_scaled),

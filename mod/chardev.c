@@ -49,7 +49,8 @@ static long hsk_ioctl_listen(struct file *file, void __user *arg)
 	if (req.flags || req.addr.sin_family != AF_INET || !req.addr.sin_port)
 		return -EINVAL;
 	addr = req.addr.sin_addr.s_addr;
-	if (addr && hsk_bad_addr(addr))
+	/* What the input path drops: such a listener could never be reached. */
+	if (addr && (hsk_bad_addr(addr) || hsk_dev_is_bcast(addr, addr)))
 		return -EINVAL;
 	if (READ_ONCE(file->private_data))
 		return -EISCONN;
@@ -90,33 +91,36 @@ static long hsk_ioctl_accept(struct file *file, void __user *arg)
 					  HSK_ACCEPT_DONTWAIT))
 		return -EINVAL;
 
+	/*
+	 * The fd first, as accept(2) takes it: without one (EMFILE, ENFILE)
+	 * the connection stays queued for a later call.
+	 */
+	fd = get_unused_fd_flags(req.flags & HSK_ACCEPT_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0)
+		return fd;
 	for (;;) {
 		c = hsk_acceptq_pop(l);
 		if (c)
 			break;
+		ret = -EAGAIN;
 		if ((file->f_flags & O_NONBLOCK) ||
 		    (req.flags & HSK_ACCEPT_DONTWAIT))
-			return -EAGAIN;
+			goto err_put_fd;
 		/* As accept(2): restarted after SA_RESTART, else EINTR. */
 		ret = wait_event_interruptible_exclusive(l->wait,
 				READ_ONCE(l->acceptq_len));
 		if (ret)
-			return ret;
+			goto err_put_fd;
 	}
 
 	hsk_sin(&req.peer, c->key.raddr, c->key.rport);
 	hsk_sin(&req.local, c->key.laddr, c->key.lport);
-	fd = get_unused_fd_flags(req.flags & HSK_ACCEPT_CLOEXEC ? O_CLOEXEC : 0);
-	if (fd < 0) {
-		ret = fd;
-		goto err_abort;
-	}
 	cfile = anon_inode_getfile("[hsk-conn]", &hsk_conn_fops, c,
 				   O_RDWR | (req.flags & HSK_ACCEPT_NONBLOCK ?
 					     O_NONBLOCK : 0));
 	if (IS_ERR(cfile)) {
 		ret = PTR_ERR(cfile);
-		goto err_fd;
+		goto err_abort;
 	}
 	/* From here the file owns the connection; its release closes it. */
 	if (copy_to_user(arg, &req, sizeof(req))) {
@@ -127,11 +131,11 @@ static long hsk_ioctl_accept(struct file *file, void __user *arg)
 	fd_install(fd, cfile);
 	return fd;
 
-err_fd:
-	put_unused_fd(fd);
 err_abort:
 	hsk_conn_abort(c);
 	hsk_conn_put(c);
+err_put_fd:
+	put_unused_fd(fd);
 	return ret;
 }
 

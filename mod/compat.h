@@ -30,6 +30,16 @@ static inline void hsk_compat_set_lltx(struct net_device *dev)
 #endif
 }
 
+/* 6.12 has dev->netns_immutable for 6.1's NETIF_F_NETNS_LOCAL. */
+static inline void hsk_compat_set_netns_local(struct net_device *dev)
+{
+#ifdef HSK_HAVE_NETNS_IMMUTABLE
+	dev->netns_immutable = true;
+#else
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#endif
+}
+
 /*
  * 6.1 registers a table that ends in an empty sentinel; 6.6 and later take
  * its size and, from 6.11, reject the sentinel. Tables keep the sentinel

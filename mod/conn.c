@@ -59,10 +59,17 @@ void hsk_conn_set_state(struct hsk_conn *c, u8 state)
 	c->state = state;
 }
 
+/* Set at unload, before hsk0 goes: timers then do nothing (hsk_conns_stop()). */
+static bool hsk_conns_stopped;
+
 static void hsk_conn_timer_fn(struct timer_list *t)
 {
 	struct hsk_conn *c = from_timer(c, t, timer);
 
+	if (READ_ONCE(hsk_conns_stopped)) {
+		hsk_conn_put(c);
+		return;
+	}
 	spin_lock(&c->lock);
 	/* Re-armed since it fired: the new expiry is its deadline. */
 	if (!timer_pending(&c->timer))
@@ -317,13 +324,14 @@ int hsk_conn_shutdown(struct hsk_conn *c, int how)
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	spin_lock_bh(&c->lock);
-	if (c->state == HSK_CLOSE && !c->reset && !c->err) {
-		spin_unlock_bh(&c->lock);
-		return -ENOTCONN;
-	}
 	if (how != SHUT_WR) {
 		c->rd_shut = true;
 		hsk_conn_wake(c, wake_up_interruptible_all);
+	}
+	/* Closed (reset, timed out, done): as Linux's inet_shutdown(). */
+	if (c->state == HSK_CLOSE) {
+		spin_unlock_bh(&c->lock);
+		return -ENOTCONN;
 	}
 	if (how != SHUT_RD)
 		hsk_conn_send_fin(c);
@@ -392,9 +400,23 @@ err_cache:
 }
 
 /*
- * Orphans still closing (FIN_WAIT_2, TIME_WAIT ...) hold no file, so they
- * may outlive every handle: unload frees them. hsk0 is gone already, so
- * nothing else can reach them.
+ * Unload, first step, while hsk0 still stands: orphans still closing
+ * (FIN_WAIT_1, LAST_ACK, TIME_WAIT ...) hold no file, so their timers may
+ * still run; from here on a timer only drops its reference. Otherwise one
+ * could send into hsk0 as it goes, or unhash its connection while
+ * hsk_conns_exit() destroys the table. synchronize_rcu() waits out a
+ * handler already past the test: timers run with BH off, which RCU's
+ * grace period covers.
+ */
+void hsk_conns_stop(void)
+{
+	WRITE_ONCE(hsk_conns_stopped, true);
+	synchronize_rcu();
+}
+
+/*
+ * Unload, last step: what is left in the table is freed. hsk0 is gone and
+ * timers are inert (hsk_conns_stop()), so nothing else can reach it.
  */
 static void hsk_conn_free_at_exit(void *ptr, void *arg)
 {

@@ -232,6 +232,7 @@ static inline bool hsk_conn_sndbuf_room(const struct hsk_conn *c)
 }
 
 int hsk_conns_init(void);
+void hsk_conns_stop(void);
 void hsk_conns_exit(void);
 struct hsk_conn *hsk_conn_lookup(const struct hsk_tuple *t);
 struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,

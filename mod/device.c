@@ -128,6 +128,8 @@ static void hsk_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	/* The engine does its own locking; no need for the tx queue lock. */
 	hsk_compat_set_lltx(dev);
+	/* The engine, its knobs and /proc live in the initial namespace. */
+	hsk_compat_set_netns_local(dev);
 	/*
 	 * As veth: the host's TCP hands over its segments with their payload
 	 * in page fragments and their checksum left undone (CHECKSUM_PARTIAL),

@@ -52,6 +52,7 @@ static int __init hsk_init(void)
 err_netlink:
 	hsk_netlink_exit();
 err_device:
+	hsk_conns_stop();
 	hsk_device_exit();
 err_conns:
 	hsk_conns_exit();
@@ -70,6 +71,8 @@ static void __exit hsk_exit(void)
 {
 	hsk_chardev_exit();
 	hsk_netlink_exit();
+	/* Connections' timers go inert while hsk0 can still carry a send. */
+	hsk_conns_stop();
 	hsk_device_exit();
 	hsk_conns_exit();
 	hsk_synq_exit();

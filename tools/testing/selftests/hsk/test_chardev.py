@@ -196,8 +196,9 @@ def test_ioctl_bad_pointers():
 
 def test_unbound_handle_polls_err():
     """A handle before LISTEN has nothing to wait for: poll says POLLERR
-    at once, as a socket that is neither listening nor connected would
-    report an error, rather than blocking forever."""
+    at once rather than blocking forever (abi.rst). A Linux socket that is
+    neither listening nor connected says POLLOUT|POLLHUP instead; hsk's
+    handle can never become writable, so it reports an error."""
     fd = os.open(hsklib.CHARDEV, os.O_RDWR)
     try:
         p = select.poll()

@@ -43,6 +43,7 @@ STATE_NAMES = {1: "ESTABLISHED", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT",
                7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
 SHUT_RD = 0
 SHUT_WR = 1
+SHUT_RDWR = 2
 POLLRDHUP = 0x2000
 M32 = 0xFFFFFFFF
 
@@ -2266,6 +2267,18 @@ def test_own_shutdowns_match_linux():
                     pass
             assert c.delta()["TCPAbortOnData"] == 1, c.delta()
             expect_state(fd, CLOSE)
+            # Reset, so CLOSE: shutdown fails with ENOTCONN, any how, as
+            # Linux's inet_shutdown() fails it.
+            for how in (SHUT_RD, SHUT_WR, SHUT_RDWR):
+                r = hsklib.ioctl(fd, hskdev.IOC_SHUTDOWN, how)
+                try:
+                    ls_.shutdown(how)
+                    want = 0
+                except OSError as e:
+                    want = e.errno
+                assert want == errno.ENOTCONN, "Linux: %s" % hsklib.errname(want)
+                assert r == -errno.ENOTCONN, "shutdown(%d) after RST: %s" % (
+                    how, hsklib.errname(-r))
             pv.check()
         finally:
             os.close(fd)

@@ -55,6 +55,33 @@ def set_mtu_refused(mtu):
     assert link()["mtu"] == before, "refused mtu %d changed the mtu" % mtu
 
 
+def test_stays_in_the_initial_namespace():
+    # The engine, its knobs and /proc/net/hsk live in the initial network
+    # namespace, so hsk0 refuses to move (netns-local, as lo): ip says so,
+    # and hsk0 is still here, up, with its address, and answers.
+    ns = "hsk-ns-test"
+    run(["ip", "netns", "add", ns])
+    try:
+        p = run(["ip", "link", "set", DEV, "netns", ns], check=False)
+        assert p.returncode != 0, "hsk0 moved to another namespace"
+        # 6.1: EINVAL; 6.12 says so in an extended ack.
+        assert "Invalid argument" in p.stderr or "netns is immutable" in p.stderr, p.stderr
+        inside = run(["ip", "netns", "exec", ns, "ip", "-o", "link"]).stdout
+        assert DEV not in inside, inside
+    finally:
+        run(["ip", "netns", "del", ns], check=False)
+    assert "UP" in link()["flags"], link()["flags"]
+    s = socket.socket()
+    s.settimeout(5)
+    try:
+        s.connect((PEER, 80))
+        raise AssertionError("connect to a closed port succeeded")
+    except ConnectionRefusedError:
+        pass
+    finally:
+        s.close()
+
+
 def test_mtu():
     try:
         for mtu in (1400, 68, 65535, 9000):

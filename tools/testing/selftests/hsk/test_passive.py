@@ -686,6 +686,73 @@ def expect_errno(e, fn, *args):
     raise AssertionError("want %s, got success" % errno.errorcode[e])
 
 
+def test_accept_without_a_free_fd_keeps_the_connection():
+    # As accept(2), the fd is taken before the connection: with none left
+    # (EMFILE) the connection stays queued, unharmed, for the next call,
+    # which works once an fd is free; the client saw nothing.
+    import resource
+    with hskdev.Listener(8125) as ls:
+        s = connect_timeout(8125, 5)
+        assert s, "no connection"
+        assert ls.readable(5)
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        fill = []
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE,
+                               (max(int(f) for f in os.listdir("/proc/self/fd")) + 1, hard))
+            while True:
+                try:
+                    fill.append(os.open("/dev/null", os.O_RDONLY))
+                except OSError as e:
+                    assert e.errno == errno.EMFILE, e
+                    break
+            for flags in (hskdev.ACCEPT_DONTWAIT, 0):
+                expect_errno(errno.EMFILE, ls.accept, flags)
+            assert ls.readable(0), "the connection left the queue"
+        finally:
+            for f in fill:
+                os.close(f)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        fd, peer, _ = ls.accept(hskdev.ACCEPT_DONTWAIT)
+        try:
+            assert peer[1] == s.getsockname()[1], peer
+            s.sendall(b"still here")
+            got = b""
+            while len(got) < 10:
+                got += os.read(fd, 10 - len(got))
+            assert got == b"still here"
+            os.write(fd, b"ok")
+            assert s.recv(2) == b"ok"
+        finally:
+            os.close(fd)
+            s.close()
+
+
+def test_accept_into_read_only_memory_closes_the_connection():
+    # The struct is readable but not writable: the connection left the
+    # queue and its fd cannot be returned, so it is closed (FIN, not RST)
+    # and ACCEPT fails with EFAULT, as accept(2) closes the new socket when
+    # it cannot write the peer's address.
+    mmap = _libc.mmap
+    mmap.restype = ctypes.c_void_p
+    mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                     ctypes.c_int, ctypes.c_long]
+    ro = mmap(None, 4096, 0x1, 0x22, -1, 0)  # PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS
+    assert ro not in (None, ctypes.c_void_p(-1).value), "mmap failed"
+    try:
+        with hskdev.Listener(8126) as ls:
+            s = connect_timeout(8126, 5)
+            assert s, "no connection"
+            assert ls.readable(5)
+            expect_errno(errno.EFAULT, raw_ioctl, ls.fd, hskdev.IOC_ACCEPT, ro)
+            assert not ls.readable(0), "the connection is still queued"
+            s.settimeout(5)
+            assert s.recv(10) == b"", "want the server's FIN"
+            s.close()
+    finally:
+        _libc.munmap(ctypes.c_void_p(ro), 4096)
+
+
 def test_ioctl_bad_input():
     base = module_refcnt()
     fd = os.open("/dev/hsk", os.O_RDWR)
@@ -700,8 +767,12 @@ def test_ioctl_bad_input():
                      hskdev.listen_arg("0.0.0.0", 0, 5))
         expect_errno(errno.EINVAL, fcntl.ioctl, fd, hskdev.IOC_LISTEN,
                      hskdev.listen_arg("0.0.0.0", 8020, 5, flags=1))
-        expect_errno(errno.EINVAL, fcntl.ioctl, fd, hskdev.IOC_LISTEN,
-                     hskdev.listen_arg("224.0.0.1", 8020, 5))
+        # Addresses the input path drops, so no segment could reach the
+        # listener: multicast, limited broadcast, loopback, 0/8, and hsk0's
+        # subnet broadcast (10.77.0.1/24).
+        for bad in ("224.0.0.1", "255.255.255.255", "127.0.0.1", "0.1.2.3", "10.77.0.255"):
+            expect_errno(errno.EINVAL, fcntl.ioctl, fd, hskdev.IOC_LISTEN,
+                         hskdev.listen_arg(bad, 8020, 5))
         fcntl.ioctl(fd, hskdev.IOC_LISTEN, hskdev.listen_arg("0.0.0.0", 8020, 5))
         expect_errno(errno.EISCONN, fcntl.ioctl, fd, hskdev.IOC_LISTEN,
                      hskdev.listen_arg("0.0.0.0", 8021, 5))
