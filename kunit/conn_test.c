@@ -1242,6 +1242,48 @@ static void hsk_conn_persist_answered(struct kunit *test)
 }
 
 /*
+ * The same peer after our close: an orphan probes until its probes are
+ * HSK_RTO_MAX apart, then gives up [TCPAbortOnTimeout] with a RST, as
+ * Linux's tcp_probe_timer() gives up on a dead socket however it is
+ * answered.
+ */
+static void hsk_conn_persist_orphan_gives_up(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	int i;
+
+	t_est_std(test, &p, 9203);
+	c = p.c;
+	p.s.window = 0;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 100), 100L);
+	t_close(c);
+	hsk_t_flush(test);
+	KUNIT_ASSERT_EQ(test, (int)c->state, HSK_FIN_WAIT1);
+	hsk_t_snap(&m);
+
+	for (i = 0; i < HSK_RETRIES; i++) {
+		KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_PERSIST);
+		if (c->state == HSK_CLOSE)
+			break;
+		KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 1U);
+		hsk_t_pop(test, &r);
+		KUNIT_EXPECT_EQ(test, r.flags, HSK_TH_ACK);
+		t_ack(test, &p);	/* answered, still zero */
+		hsk_t_expect_none(test);
+	}
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_LT(test, i, HSK_RETRIES);
+	KUNIT_EXPECT_EQ(test, c->rto, (u32)HSK_RTO_MAX);
+	hsk_t_expect_one(test, &p.s, HSK_TH_RST | HSK_TH_ACK, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPAbortOnTimeout), 1L);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPWinProbe), (long)i);
+}
+
+/*
  * RFC 7323 3.2: with timestamps negotiated, "the TSopt MUST be sent in
  * every non-<RST> segment": ACKs, data, FIN and window probes alike.
  */
@@ -3799,6 +3841,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_snd_wnd_limits),
 	KUNIT_CASE(hsk_conn_persist_probe),
 	KUNIT_CASE(hsk_conn_persist_answered),
+	KUNIT_CASE(hsk_conn_persist_orphan_gives_up),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
 	KUNIT_CASE(hsk_conn_trains),

@@ -786,7 +786,14 @@ static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 	case HSK_TIMER_PERSIST:
 		if (c->snd_wnd || !c->snd_head)
 			return;
-		if (++c->retries > HSK_RETRIES) {
+		/*
+		 * An orphan gives up once its probes are HSK_RTO_MAX apart,
+		 * answered or not, as Linux's tcp_probe_timer() gives up on a
+		 * dead socket (tcp_orphan_retries 0): else a peer that keeps
+		 * its window shut holds a closed connection forever.
+		 */
+		if (++c->retries > HSK_RETRIES ||
+		    (c->orphan && c->rto >= HSK_RTO_MAX)) {
 			hsk_conn_timeout(c);
 			return;
 		}
