@@ -53,6 +53,28 @@ static void die(const char *fmt, const char *arg)
 	exit(1);
 }
 
+static void print_help(FILE *f)
+{
+	fputs("usage: hskctl list  [-l] [-i] [-j] [-s STATE] [-p PORT]\n"
+	      "       hskctl stats [-j] [-z] [-a]\n", f);
+}
+
+/* Bad usage: what is wrong, the usage, exit status 2 (hskctl(8)). */
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hskctl: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	print_help(stderr);
+	exit(2);
+}
+
+static void no_operands(int argc, char **argv)
+{
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+}
+
 static void nl_error(int err)
 {
 	if (err == EPERM || err == EACCES)
@@ -414,8 +436,20 @@ static int parse_state(const char *s)
 		return HSK_ESTABLISHED;
 	if (!strcasecmp(s, "syn-recv") || !strcasecmp(s, "half-open"))
 		return HSK_SYN_RECV;
-	die("unknown state %s", s);
+	usage_error("unknown state %s", s);
 	return -1;
+}
+
+static int parse_port(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || *s == '+' || v > 65535)
+		usage_error("bad port %s (0 to 65535)", s);
+	return (int)v;
 }
 
 static int cmd_list(int argc, char **argv)
@@ -439,12 +473,14 @@ static int cmd_list(int argc, char **argv)
 			o.state = parse_state(optarg);
 			break;
 		case 'p':
-			o.port = atoi(optarg);
+			o.port = parse_port(optarg);
 			break;
 		default:
+			print_help(stderr);
 			return 2;
 		}
 	}
+	no_operands(argc, argv);
 	open_family();
 	check_permission();
 	if (json)
@@ -586,9 +622,11 @@ static int cmd_stats(int argc, char **argv)
 			absolute = true;
 			break;
 		default:
+			print_help(stderr);
 			return 2;
 		}
 	}
+	no_operands(argc, argv);
 	open_family();
 	talk(put_req(buf, family, NLM_F_ACK, HSK_CMD_GET_STATS), stats_cb, s);
 	history_path(path, sizeof(path));
@@ -626,12 +664,6 @@ static int cmd_stats(int argc, char **argv)
 	}
 	free(s);
 	return 0;
-}
-
-static void print_help(FILE *f)
-{
-	fputs("usage: hskctl list  [-l] [-i] [-j] [-s STATE] [-p PORT]\n"
-	      "       hskctl stats [-j] [-z] [-a]\n", f);
 }
 
 int main(int argc, char **argv)

@@ -892,6 +892,26 @@ def test_errors_without_permission_and_without_the_module():
     assert hskctl_json("list", "-j") is not None
 
 
+def test_bad_usage_exits_2():
+    # hskctl(8): 2 for bad usage, with what is wrong and the usage on
+    # stderr, nothing on stdout; a port is 0 to 65535, a state a name.
+    for args, what in ((["list", "-s", "bogus"], "unknown state bogus"),
+                       (["list", "-p", "abc"], "bad port abc"),
+                       (["list", "-p", "-1"], "bad port -1"),
+                       (["list", "-p", "65536"], "bad port 65536"),
+                       (["list", "-p", "80x"], "bad port 80x"),
+                       (["list", "extra"], "unexpected argument extra"),
+                       (["stats", "-j", "extra"], "unexpected argument extra"),
+                       (["list", "-x"], "invalid option"),
+                       (["stats", "-x"], "invalid option")):
+        p = hskctl(*args)
+        assert p.returncode == 2 and p.stdout == "", "hskctl %s: exit %d, stdout %r" % (
+            " ".join(args), p.returncode, p.stdout)
+        assert what in p.stderr and "usage: hskctl list" in p.stderr, \
+            "hskctl %s: %r" % (" ".join(args), p.stderr)
+    assert hskctl_json("list", "-j", "-p", "65535") is not None
+
+
 def test_stats_deltas_across_a_module_reload():
     """A reload zeroes the counters under a history of higher values: as
     nstat, a delta is never larger than the counter itself (nstat shows
