@@ -11,6 +11,7 @@ steps on a loopback TCP pair (linux_pair) are the oracle.
 """
 
 import contextlib
+import ctypes
 import errno
 import hashlib
 import json
@@ -1887,6 +1888,84 @@ def test_blocked_read_interrupted_by_signal():
             late.cancel()
             os.close(fd)
             s.close()
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def c_read(fd, n):
+    """read(2) itself, without Python's retry on EINTR: (count or -1,
+    errno, seconds taken)."""
+    buf = ctypes.create_string_buffer(n)
+    t0 = time.monotonic()
+    r = _libc.read(fd, buf, ctypes.c_size_t(n))
+    return r, ctypes.get_errno() if r < 0 else 0, time.monotonic() - t0
+
+
+def test_read_under_sa_restart_restarts_else_eintr():
+    # A signal during a blocked read: EINTR without SA_RESTART, a restart
+    # (the read returns the data that comes later) with it, for hsk's fd
+    # as for a Linux socket (abi.rst). A Python handler that does nothing:
+    # read(2) is called through ctypes, so Python does not retry it.
+    old = signal.signal(signal.SIGALRM, lambda *a: None)
+    try:
+        with hskdev.Listener(8127) as ls:
+            s, fd = conn_linux(ls, 8127)
+            ls_, lc = linux_pair()
+            try:
+                for restart in (False, True):
+                    signal.siginterrupt(signal.SIGALRM, not restart)
+                    got = []
+                    for rfd, peer in ((fd, s), (ls_.fileno(), lc)):
+                        t = threading.Timer(1.0, lambda p=peer: p.send(b"late"))
+                        t.start()
+                        signal.setitimer(signal.ITIMER_REAL, 0.3)
+                        try:
+                            got.append(c_read(rfd, 100))
+                        finally:
+                            signal.setitimer(signal.ITIMER_REAL, 0)
+                            t.join()
+                        if got[-1][0] < 0:  # interrupted: the data is still there
+                            assert read_exact(rfd, 4) == b"late"
+                    (hr, he, hs), (lr, le, _) = got
+                    if restart:
+                        assert hr == lr == 4, got
+                        assert hs > 0.8, "hsk's read returned after %.2fs, before the data" % hs
+                    else:
+                        assert hr == lr == -1 and he == le == errno.EINTR, got
+                        assert hs < 0.9, "hsk's read took %.2fs, want the signal's 0.3" % hs
+            finally:
+                os.close(fd)
+                s.close()
+                ls_.close()
+                lc.close()
+    finally:
+        signal.siginterrupt(signal.SIGALRM, True)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_write_after_shut_wr_raises_sigpipe():
+    # A process that has not ignored SIGPIPE dies of it when it writes
+    # after its own SHUT_WR, on hsk's fd as on a Linux socket (Python
+    # ignores SIGPIPE itself: the child sets it back to the default).
+    child = ("import os, signal, sys; signal.signal(signal.SIGPIPE, signal.SIG_DFL); "
+             "os.write(int(sys.argv[1]), b'x'); sys.exit(3)")
+    with hskdev.Listener(8128) as ls:
+        s, fd = conn_linux(ls, 8128)
+        ls_, lc = linux_pair()
+        try:
+            shutdown(fd, SHUT_WR)
+            ls_.shutdown(socket.SHUT_WR)
+            for wfd in (fd, ls_.fileno()):
+                p = subprocess.run([sys.executable, "-c", child, str(wfd)], pass_fds=(wfd,),
+                                   capture_output=True, timeout=30)
+                assert p.returncode == -signal.SIGPIPE, "fd %d: exit %d %r" % (
+                    wfd, p.returncode, p.stderr)
+        finally:
+            os.close(fd)
+            s.close()
+            ls_.close()
+            lc.close()
 
 
 def blocked_op(op, trigger, what, timeout=5):

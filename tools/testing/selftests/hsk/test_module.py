@@ -102,6 +102,28 @@ def test_rmmod_refused_while_open():
     load()
 
 
+def test_rmmod_refused_while_a_connection_fd_is_open():
+    # An accepted connection's fd pins the module on its own: its listener
+    # and /dev/hsk handle closed, rmmod is still refused while it is open,
+    # and the connection still carries data; closed, the unload goes.
+    with hskdev.Listener(8117) as ls:
+        s = socket.create_connection((PEER, 8117), timeout=5)
+        assert ls.readable(5)
+        fd, _, _ = ls.accept()
+    try:
+        e = hsklib.delete_module("hsk")
+        assert e in (errno.EAGAIN, errno.EBUSY), "delete_module: %s, want EAGAIN/EBUSY" % (
+            hsklib.errname(e) if e else "success")
+        assert_all_present()
+        s.sendall(b"pinned")
+        assert os.read(fd, 6) == b"pinned"
+    finally:
+        os.close(fd)
+        s.close()
+    unload()
+    load()
+
+
 def test_rmmod_after_holder_killed():
     """A process that dies holding /dev/hsk (SIGKILL, no close) releases it."""
     r, w = os.pipe()

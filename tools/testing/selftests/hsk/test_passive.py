@@ -264,8 +264,10 @@ def test_never_accepting_backlog_4_holds_5_then_overflows():
         assert d["ListenDrops"] >= d["ListenOverflows"], d
         conns = ls.accept_all()
         assert len(conns) == 5, "accepted %d, want 5" % len(conns)
-        assert sorted(p[1] for _, p, _ in conns) == \
-            sorted(s.getsockname()[1] for s in socks)
+        # Oldest first: in the order the clients connected (one by one).
+        assert [p[1] for _, p, _ in conns] == [s.getsockname()[1] for s in socks], \
+            "accept order %s, connect order %s" % ([p[1] for _, p, _ in conns],
+                                                   [s.getsockname()[1] for s in socks])
         for fd, _, local in conns:
             assert local == (PEER, port), local
             os.close(fd)
