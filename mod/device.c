@@ -122,7 +122,7 @@ static void hsk_dev_setup(struct net_device *dev)
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->mtu = ETH_DATA_LEN;
-	dev->min_mtu = 68;		/* RFC 791: every host takes 68 */
+	dev->min_mtu = IPV4_MIN_MTU;	/* RFC 791: every host takes 68 */
 	dev->max_mtu = IP_MAX_MTU;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;

@@ -11,7 +11,7 @@
 #include "tables.h"
 
 #include <linux/ip.h>
-#include <linux/jhash.h>
+#include <linux/siphash.h>
 #include <linux/random.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
@@ -71,11 +71,11 @@ static __always_inline u8 *hsk_push_tcp(struct sk_buff *skb,
 }
 
 /* Set once at load (not net_get_random_once: it pins the module a while). */
-static u32 hsk_flow_seed __read_mostly;
+static hsiphash_key_t hsk_flow_key __read_mostly;
 
 void hsk_output_init(void)
 {
-	hsk_flow_seed = get_random_u32();
+	get_random_bytes(&hsk_flow_key, sizeof(hsk_flow_key));
 }
 
 /*
@@ -87,9 +87,9 @@ void hsk_output_init(void)
  */
 static inline u32 hsk_flow_hash(const struct hsk_reply *r)
 {
-	return jhash_3words((__force u32)r->saddr, (__force u32)r->daddr,
-			    (__force u32)r->sport << 16 | (__force u32)r->dport,
-			    hsk_flow_seed);
+	return hsiphash_3u32((__force u32)r->saddr, (__force u32)r->daddr,
+			     (__force u32)r->sport << 16 | (__force u32)r->dport,
+			     &hsk_flow_key);
 }
 
 /* Puts the IPv4 header on the TCP segment that @skb holds. */

@@ -23,10 +23,6 @@ struct hsk_knobs hsk_knobs = {
 	.early_retrans = 3,
 };
 
-static int hsk_zero;
-static int hsk_one = 1;
-static int hsk_two = 2;
-static int hsk_four = 4;
 static int hsk_max_backlog = 1 << 24;
 static int hsk_max_synack_retries = 255;
 static int hsk_max_syn_retries = 127;
@@ -44,19 +40,19 @@ static int hsk_max_fin_timeout = 600;
 
 /* Ends in a sentinel for 6.1; see hsk_compat_register_sysctl(). */
 static struct ctl_table hsk_sysctl_table[] = {
-	HSK_KNOB(max_syn_backlog, &hsk_one, &hsk_max_backlog),
-	HSK_KNOB(somaxconn, &hsk_zero, &hsk_max_backlog),
-	HSK_KNOB(abort_on_overflow, &hsk_zero, &hsk_one),
-	HSK_KNOB(syncookies, &hsk_zero, &hsk_two),
-	HSK_KNOB(synack_retries, &hsk_zero, &hsk_max_synack_retries),
-	HSK_KNOB(syn_retries, &hsk_one, &hsk_max_syn_retries),
-	HSK_KNOB(fin_timeout, &hsk_one, &hsk_max_fin_timeout),
+	HSK_KNOB(max_syn_backlog, SYSCTL_ONE, &hsk_max_backlog),
+	HSK_KNOB(somaxconn, SYSCTL_ZERO, &hsk_max_backlog),
+	HSK_KNOB(abort_on_overflow, SYSCTL_ZERO, SYSCTL_ONE),
+	HSK_KNOB(syncookies, SYSCTL_ZERO, SYSCTL_TWO),
+	HSK_KNOB(synack_retries, SYSCTL_ZERO, &hsk_max_synack_retries),
+	HSK_KNOB(syn_retries, SYSCTL_ONE, &hsk_max_syn_retries),
+	HSK_KNOB(fin_timeout, SYSCTL_ONE, &hsk_max_fin_timeout),
 	/* What a SYN-ACK offers; read at the SYN and at a cookie's ACK. */
-	HSK_KNOB(sack, &hsk_zero, &hsk_one),
-	HSK_KNOB(window_scaling, &hsk_zero, &hsk_one),
-	HSK_KNOB(timestamps, &hsk_zero, &hsk_one),
+	HSK_KNOB(sack, SYSCTL_ZERO, SYSCTL_ONE),
+	HSK_KNOB(window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
+	HSK_KNOB(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	/* Linux's tcp_early_retrans: 3 and 4 send tail loss probes. */
-	HSK_KNOB(early_retrans, &hsk_zero, &hsk_four),
+	HSK_KNOB(early_retrans, SYSCTL_ZERO, SYSCTL_FOUR),
 	{ }
 };
 
