@@ -1919,14 +1919,20 @@ static void hsk_conn_bad_ack_discards(struct kunit *test)
 {
 	struct t_peer p, q;
 	struct hsk_seg r;
-	u32 s0;
+	u32 s0, ts0;
 
-	/* Beyond snd_max. */
+	/*
+	 * Beyond snd_max. Its newer TSval does not become ts_recent: a
+	 * segment whose ACK fails moves nothing, PAWS's clock included (as
+	 * Linux's tcp_ack() replaces ts_recent only past both checks).
+	 */
 	t_est_std(test, &p, 9132);
 	s0 = p.s.seq;
+	ts0 = p.c->ts_recent;
 	p.s.ack = p.iss + 1 + 5000;
 	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 100);
 	t_expect_discarded(test, &p, s0);
+	KUNIT_EXPECT_EQ(test, p.c->ts_recent, ts0);
 
 	/* Older than snd_una - max_wnd. */
 	t_est_std(test, &q, 9136);
@@ -1940,6 +1946,141 @@ static void hsk_conn_bad_ack_discards(struct kunit *test)
 	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.s.seq, 100);
 	t_expect_ack(test, &p, p.iss + 1, p.s.seq + 100, &r);
 	KUNIT_EXPECT_EQ(test, p.c->rx_bytes, 100U);
+	KUNIT_EXPECT_EQ(test, p.c->ts_recent, p.s.tsval);
+}
+
+/*
+ * RFC 7323 5.5: a ts_recent older than 24 days proves nothing. A segment
+ * with an older TSval is PAWS-rejected, unless ts_recent was taken 24
+ * days ago (the peer's clock may have wrapped since): then it is taken,
+ * and its TSval becomes ts_recent.
+ */
+static void hsk_conn_paws_24_days(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 ts0;
+
+	t_est_std(test, &p, 9205);
+	ts0 = p.c->ts_recent;
+	p.s.tsval = ts0 - 1000 - 1;	/* t_xmit sends ts0 - 1000 */
+	hsk_t_snap(&m);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.s.seq, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 1L);
+	KUNIT_EXPECT_EQ(test, p.c->rx_bytes, 0U);
+
+	spin_lock_bh(&p.c->lock);
+	p.c->ts_recent_stamp -= HSK_PAWS_24DAYS;
+	spin_unlock_bh(&p.c->lock);
+	p.s.tsval = ts0 - 1000 - 1;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.s.seq, 100);
+	t_expect_ack(test, &p, p.iss + 1, p.s.seq + 100, &r);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, PAWSEstab), 1L);
+	KUNIT_EXPECT_EQ(test, p.c->rx_bytes, 100U);
+	KUNIT_EXPECT_EQ(test, p.c->ts_recent, ts0 - 1000);
+}
+
+/*
+ * An old ACK (below snd_una, not below snd_una - max_wnd) whose sequence
+ * number is newer does not move the send window, as Linux's tcp_ack()
+ * leaves the window to ACKs that are not old: else one blind segment
+ * could shut it (or open it wide). Its data is still taken.
+ */
+static void hsk_conn_old_ack_keeps_window(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 wnd;
+
+	t_est_std(test, &p, 9206);
+	c = p.c;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 1000), 1000L);
+	hsk_t_flush(test);
+	p.s.ack = p.iss + 1001;
+	t_ack(test, &p);
+	KUNIT_ASSERT_EQ(test, c->snd_una, p.iss + 1001);
+	wnd = c->snd_wnd;
+	KUNIT_ASSERT_NE(test, wnd, 0U);
+
+	p.s.ack = p.iss + 1;
+	p.s.window = 0;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.s.seq, 10);
+	p.s.seq += 10;
+	t_expect_ack(test, &p, p.iss + 1001, p.s.seq, &r);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, wnd);
+	KUNIT_EXPECT_EQ(test, c->rx_bytes, 10U);
+
+	/* The same window from a current ACK is taken. */
+	p.s.ack = p.iss + 1001;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->snd_wnd, 0U);
+}
+
+/*
+ * NewReno without SACK (RFC 6582 3.2): a partial ACK deflates cwnd by what
+ * it acked, adds a segment back, and never wraps: here it acks more than
+ * cwnd + MSS, which the unsigned sum turned into some 4 GB of cwnd. And
+ * duplicates beyond the segments in flight inflate nothing.
+ */
+/* A NewReno connection (no SACK) with 20 segments in flight, in recovery. */
+static void t_newreno_recovery(struct kunit *test, struct t_peer *p, u16 port)
+{
+	const u32 mss = 1448;
+	struct hsk_conn *c;
+	int i;
+
+	hsk_knobs.sack = 0;
+	t_est_std(test, p, port);
+	c = p->c;
+	KUNIT_ASSERT_FALSE(test, c->opts & HSK_OPTI_SACK);
+	spin_lock_bh(&c->lock);
+	c->cwnd = 20 * mss;
+	spin_unlock_bh(&c->lock);
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 20 * mss), 20L * mss);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 20U);
+	hsk_t_flush(test);
+	for (i = 0; i < 3; i++)
+		t_ack(test, p);
+	KUNIT_ASSERT_TRUE(test, c->in_recovery);
+	t_expect_data(test, p, p->iss + 1, mss);
+	/* ssthresh (half the flight) + 3 (cwnd counts c->mss, not payload) */
+	KUNIT_ASSERT_EQ(test, c->cwnd, 10 * mss + 3U * c->mss);
+}
+
+/*
+ * NewReno (RFC 6582 3.2): a partial ACK deflates cwnd by what it acked and
+ * adds a segment back, never wrapping: 19 segments acked against 13 of
+ * cwnd, which the unsigned sum made some 4 GB. Duplicates inflate cwnd by
+ * one segment each, but not past the segments in flight, as Linux's
+ * tcp_limit_reno_sacked(): a receiver's extra duplicates buy nothing.
+ */
+static void hsk_conn_newreno_partial_ack_bounds(struct kunit *test)
+{
+	const u32 mss = 1448;
+	struct t_peer p, q;
+	u32 cwnd, d;
+	int i;
+
+	t_newreno_recovery(test, &p, 9207);
+	p.s.ack = p.iss + 1 + 19 * mss;
+	t_ack(test, &p);
+	KUNIT_EXPECT_TRUE(test, p.c->in_recovery);
+	KUNIT_EXPECT_EQ(test, p.c->cwnd, (u32)p.c->mss);
+	t_expect_data(test, &p, p.iss + 1 + 19 * mss, mss);
+
+	t_newreno_recovery(test, &q, 9208);
+	cwnd = q.c->cwnd;
+	for (i = 0; i < 47; i++)
+		t_ack(test, &q);
+	hsk_t_flush(test);
+	/* The 4th duplicate on inflate while they fit the 20 in flight. */
+	for (d = 4; d * q.c->mss <= 20 * mss; d++)
+		cwnd += q.c->mss;
+	KUNIT_EXPECT_EQ(test, q.c->cwnd, cwnd);
+	KUNIT_EXPECT_LT(test, q.c->cwnd, 10 * mss + 20U * q.c->mss);
 }
 
 /* --- retransmission (RFC 6298) ----------------------------------------- */
@@ -3842,6 +3983,9 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_persist_probe),
 	KUNIT_CASE(hsk_conn_persist_answered),
 	KUNIT_CASE(hsk_conn_persist_orphan_gives_up),
+	KUNIT_CASE(hsk_conn_paws_24_days),
+	KUNIT_CASE(hsk_conn_old_ack_keeps_window),
+	KUNIT_CASE(hsk_conn_newreno_partial_ack_bounds),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
 	KUNIT_CASE(hsk_conn_trains),

@@ -232,6 +232,7 @@ struct hsk_conn *hsk_conn_from_req(const struct hsk_req *req,
 	if (req->flags & HSK_REQ_TS) {
 		c->opts |= HSK_OPTI_TS;
 		c->ts_recent = req->ts_recent;
+		c->ts_recent_stamp = ktime_get_seconds();
 	}
 	return hsk_conn_start(c, skb, seg);
 }
@@ -256,6 +257,7 @@ struct hsk_conn *hsk_conn_from_cookie(const struct hsk_tuple *t,
 	if (ck->ts) {
 		c->opts |= HSK_OPTI_TS;
 		c->ts_recent = ck->ts_recent;
+		c->ts_recent_stamp = ktime_get_seconds();
 	}
 	if (ck->sack)
 		c->opts |= HSK_OPTI_SACK;

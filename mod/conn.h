@@ -176,6 +176,7 @@ struct hsk_conn {
 	u16 rcv_mss;			/* the peer's full segment, as seen */
 	u16 last_seg;			/* a short segment's size, to compare */
 	u32 ts_recent;
+	u32 ts_recent_stamp;		/* ktime_get_seconds() it was taken */
 	/* Jiffies of the last ACK to an unacceptable segment, 0 if none. */
 	u32 last_oow_ack_time;
 	u32 rx_bytes;			/* bytes in rxq, less rx_off */
@@ -305,6 +306,7 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len);
 void hsk_conn_push(struct hsk_conn *c, unsigned long now);
 void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
+void hsk_conn_ts_update(struct hsk_conn *c, const struct hsk_seg *seg);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);

@@ -89,6 +89,7 @@ enum {
 #define HSK_RTO_MAX		(120 * HZ)	/* Linux's TCP_RTO_MAX */
 #define HSK_OOW_RATELIMIT	(HZ / 2)	/* Linux's tcp_invalid_ratelimit */
 #define HSK_PAWS_MSL		(60 * HZ)	/* Linux's TCP_PAWS_MSL */
+#define HSK_PAWS_24DAYS		(60 * 60 * 24 * 24)	/* s: RFC 7323 5.5 */
 /* A SYN ending TIME_WAIT: ISN = old snd_nxt + this, as Linux's TCP_TW_SYN. */
 #define HSK_TW_ISN_GAP		(65535U + 2)
 #define HSK_SYNACK_WINDOW	65535U	/* a SYN-ACK's window is never scaled */

@@ -463,12 +463,41 @@ ack:
 	hsk_conn_send_ack(c);
 }
 
+/*
+ * RFC 7323 5.5, as Linux's tcp_paws_check(): a ts_recent older than 24
+ * days proves nothing (the peer's clock may have wrapped past it since).
+ */
+static bool hsk_conn_ts_recent_stale(const struct hsk_conn *c)
+{
+	return (u32)ktime_get_seconds() - c->ts_recent_stamp >=
+	       HSK_PAWS_24DAYS;
+}
+
 static bool hsk_conn_paws_reject(const struct hsk_conn *c,
 				 const struct hsk_seg *seg)
 {
 	return (c->opts & HSK_OPTI_TS) && (seg->opt.has & HSK_HAS_TS) &&
 	       c->ts_recent && !(seg->flags & HSK_TH_RST) &&
-	       (s32)(c->ts_recent - seg->opt.tsval) > 0;
+	       (s32)(c->ts_recent - seg->opt.tsval) > 0 &&
+	       !hsk_conn_ts_recent_stale(c);
+}
+
+/*
+ * RFC 7323 4.3, as Linux's tcp_replace_ts_recent(): the TSval of a segment
+ * whose ACK passed, at or left of what our last ACK acknowledged, and
+ * never backwards (but past 24 days).
+ */
+void hsk_conn_ts_update(struct hsk_conn *c, const struct hsk_seg *seg)
+{
+	lockdep_assert_held(&c->lock);
+	if (!(seg->opt.has & HSK_HAS_TS) || !(c->opts & HSK_OPTI_TS) ||
+	    after(seg->seq, c->rcv_wup))
+		return;
+	if ((s32)(seg->opt.tsval - c->ts_recent) >= 0 ||
+	    hsk_conn_ts_recent_stale(c)) {
+		c->ts_recent = seg->opt.tsval;
+		c->ts_recent_stamp = ktime_get_seconds();
+	}
 }
 
 /*
@@ -625,10 +654,6 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 	}
 	if (!(seg->flags & HSK_TH_ACK))
 		goto out;
-	if ((seg->opt.has & HSK_HAS_TS) && (c->opts & HSK_OPTI_TS) &&
-	    !after(seg->seq, c->rcv_nxt))
-		c->ts_recent = seg->opt.tsval;
-
 	if (!hsk_conn_ack_rcv(c, seg, now) || c->state == HSK_CLOSE)
 		goto out;
 	if (c->state == HSK_TIME_WAIT) {

@@ -623,6 +623,8 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		hsk_conn_send_dupack(c, seg, HSK_MIB_TCPACKSkippedSeq, now);
 		return false;
 	}
+	/* Only now: a segment whose ACK fails must not move PAWS's clock. */
+	hsk_conn_ts_update(c, seg);
 	/* An answered probe: the peer is alive, however long it stays shut. */
 	if (c->timer_kind == HSK_TIMER_PERSIST)
 		c->retries = 0;
@@ -638,10 +640,16 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 				/* A partial ACK: the next hole, as NewReno. */
 				hsk_conn_sack_head_lost(c);
 			} else {
-				/* NewReno partial ACK: the next hole. */
+				/*
+				 * NewReno partial ACK (RFC 6582 3.2 step 3):
+				 * the next hole; deflate by what it acked,
+				 * less a segment if it acked one.
+				 */
 				hsk_conn_retransmit_head(c, now);
-				c->cwnd = max(c->cwnd - acked + c->mss,
-					      (u32)c->mss);
+				c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+				if (acked >= c->mss)
+					c->cwnd += c->mss;
+				c->cwnd = max_t(u32, c->cwnd, c->mss);
 			}
 		} else if (c->cwnd < c->ssthresh) {
 			c->cwnd += min_t(u32, acked, c->mss);
@@ -673,7 +681,14 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 			c->in_recovery = true;
 			hsk_conn_retransmit_head(c, now);
 		} else if (!sack && (c->dupacks > c->reordering ||
-				     c->in_recovery)) {
+				     c->in_recovery) &&
+			   (u32)c->dupacks * c->mss <= hsk_conn_in_flight(c)) {
+			/*
+			 * One segment left the network per duplicate, but
+			 * never more than are in it: a receiver sending more
+			 * duplicates than segments (Linux's
+			 * tcp_limit_reno_sacked()) does not inflate cwnd.
+			 */
 			c->cwnd += c->mss;
 		}
 	}
@@ -697,9 +712,14 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	} else if (sack)
 		hsk_conn_sack_rcv(c, seg, dupthresh, now);
 
-	/* RFC 793 p. 72: take the window from the newest segment. */
-	if (before(c->snd_wl1, seg->seq) ||
-	    (c->snd_wl1 == seg->seq && !before(ack, c->snd_wl2))) {
+	/*
+	 * RFC 793 p. 72: take the window from the newest segment, but not
+	 * from an ACK below snd_una, as Linux's tcp_ack() leaves the window
+	 * to ACKs that are not old: a blind segment could shut it.
+	 */
+	if (!before(ack, prior_una) &&
+	    (before(c->snd_wl1, seg->seq) ||
+	     (c->snd_wl1 == seg->seq && !before(ack, c->snd_wl2)))) {
 		c->snd_wnd = wnd;
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = ack;
