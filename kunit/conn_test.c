@@ -2264,6 +2264,46 @@ static void hsk_conn_rto_backoff(struct kunit *test)
 }
 
 /*
+ * An orphan (closed with data unacknowledged) resends fewer times: 8, or
+ * until the RTO reaches its cap, as Linux's tcp_orphan_retries() gives a
+ * dead socket; then RST [TCPAbortOnTimeout].
+ */
+static void hsk_conn_rto_orphan_gives_up_sooner(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct hsk_conn *c;
+	struct hsk_seg r;
+	struct t_peer p;
+	u32 rto = HSK_RTO_INIT;
+	int i, want = 0;
+
+	t_est_std(test, &p, 9209);
+	c = p.c;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 1448), 1448L);
+	t_close(c);
+	hsk_t_flush(test);
+	KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO); /* TLP */
+	hsk_t_flush(test);
+	/* The resends Linux's rule allows from this RTO. */
+	while (want < HSK_ORPHAN_RETRIES && rto < HSK_RTO_MAX) {
+		want++;
+		rto = min_t(u32, 2 * rto, HSK_RTO_MAX);
+	}
+	KUNIT_ASSERT_LT(test, want, HSK_RETRIES);
+
+	hsk_t_snap(&m);
+	for (i = 0; i < HSK_RETRIES && c->state != HSK_CLOSE; i++) {
+		KUNIT_ASSERT_EQ(test, (int)t_fire(c, NULL), HSK_TIMER_RTO);
+		if (c->state != HSK_CLOSE)
+			hsk_t_flush(test);
+	}
+	KUNIT_EXPECT_EQ(test, (int)c->state, HSK_CLOSE);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPTimeouts), (long)want);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPAbortOnTimeout), 1L);
+	hsk_t_expect_one(test, &p.s, HSK_TH_RST | HSK_TH_ACK, &r);
+}
+
+/*
  * Fires the retransmission timer; whether the one segment it sent shares
  * the head of @q, the queued skb (a clone) or not (a copy).
  */
@@ -3986,6 +4026,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_paws_24_days),
 	KUNIT_CASE(hsk_conn_old_ack_keeps_window),
 	KUNIT_CASE(hsk_conn_newreno_partial_ack_bounds),
+	KUNIT_CASE(hsk_conn_rto_orphan_gives_up_sooner),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
 	KUNIT_CASE(hsk_conn_trains),

@@ -129,6 +129,7 @@ enum {
 #define HSK_PTO_INIT		HZ
 #define HSK_MAX_QUICKACKS	16	/* Linux's TCP_MAX_QUICKACKS */
 #define HSK_RETRIES		15	/* as Linux's tcp_retries2 */
+#define HSK_ORPHAN_RETRIES	8	/* Linux's tcp_orphan_retries 0 */
 #define HSK_TS_OPTLEN		12	/* NOP NOP TS on every segment */
 
 #endif /* _HSK_PROTO_H */

@@ -761,7 +761,13 @@ static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 			hsk_conn_probe(c, now);
 			return;
 		}
-		if (++c->retries > HSK_RETRIES) {
+		/*
+		 * An orphan gets fewer, and none once the RTO reached its
+		 * cap, as Linux's tcp_write_timeout() for a dead socket.
+		 */
+		if (++c->retries > (c->orphan ? HSK_ORPHAN_RETRIES :
+				    HSK_RETRIES) ||
+		    (c->orphan && c->rto >= HSK_RTO_MAX)) {
 			hsk_conn_timeout(c);
 			return;
 		}
