@@ -2303,6 +2303,69 @@ static void hsk_conn_rto_orphan_gives_up_sooner(struct kunit *test)
 	hsk_t_expect_one(test, &p.s, HSK_TH_RST | HSK_TH_ACK, &r);
 }
 
+/* The reader takes everything @c holds in order; its memory goes back. */
+static void t_read_all(struct hsk_conn *c)
+{
+	spin_lock_bh(&c->lock);
+	hsk_conn_rxq_purge(c);
+	spin_unlock_bh(&c->lock);
+	hsk_conn_read_done(c);
+}
+
+/*
+ * net.hsk.mem bounds all connections' receive memory together, as Linux's
+ * tcp_mem: past mem[1] pages the window offers four segments
+ * [TCPMemoryPressures]; past mem[2] a connection holding more than its
+ * minimum share takes no more data [TCPRcvQDrop], while another still
+ * gets its share. Once read, the memory goes back, pressure ends below
+ * mem[0], data is taken again, and nothing stays charged.
+ */
+static void hsk_conn_rmem_bounded(struct kunit *test)
+{
+	struct hsk_t_mibs m;
+	struct t_peer p, q;
+	long base;
+	u32 s0, i;
+
+	t_est_std(test, &p, 9210);
+	t_est_std(test, &q, 9211);
+	base = hsk_rmem_bytes();
+	hsk_knobs.mem[0] = (base >> PAGE_SHIFT) + 8;
+	hsk_knobs.mem[1] = (base >> PAGE_SHIFT) + 16;
+	hsk_knobs.mem[2] = (base >> PAGE_SHIFT) + 32;
+	hsk_t_snap(&m);
+	s0 = p.c->rcv_nxt;
+	for (i = 0; i < 200; i++) {
+		t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, p.c->rcv_nxt, 1448);
+		hsk_t_flush(test);
+	}
+	KUNIT_EXPECT_GT(test, hsk_t_delta(&m, TCPRcvQDrop), 0L);
+	KUNIT_EXPECT_LT(test, p.c->rcv_nxt - s0, 200U * 1448);
+	KUNIT_EXPECT_LE(test, hsk_rmem_bytes(),
+			(long)(hsk_knobs.mem[2] << PAGE_SHIFT) + 4096);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPMemoryPressures), 1L);
+	KUNIT_EXPECT_TRUE(test, hsk_rmem_pressure());
+	KUNIT_EXPECT_LE(test, hsk_conn_rcv_space(p.c),
+			HSK_PRESSURE_WINDOW * (u32)hsk_local_mss());
+
+	/* Another connection still gets its minimum share. */
+	t_xmit(test, &q, HSK_TH_ACK | HSK_TH_PSH, q.c->rcv_nxt, 1448);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_EQ(test, q.c->rx_bytes, 1448U);
+
+	/* Read: the memory goes back, pressure ends, data comes in again. */
+	t_read_all(p.c);
+	t_read_all(q.c);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_EQ(test, hsk_rmem_bytes(), base);
+	KUNIT_EXPECT_FALSE(test, hsk_rmem_pressure());
+	s0 = p.c->rcv_nxt;
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 1448);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_EQ(test, p.c->rcv_nxt, s0 + 1448);
+	KUNIT_EXPECT_GT(test, hsk_conn_rcv_space(p.c), 1U << 20);
+}
+
 /*
  * Fires the retransmission timer; whether the one segment it sent shares
  * the head of @q, the queued skb (a clone) or not (a copy).
@@ -4027,6 +4090,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_old_ack_keeps_window),
 	KUNIT_CASE(hsk_conn_newreno_partial_ack_bounds),
 	KUNIT_CASE(hsk_conn_rto_orphan_gives_up_sooner),
+	KUNIT_CASE(hsk_conn_rmem_bounded),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
 	KUNIT_CASE(hsk_conn_trains),

@@ -195,6 +195,7 @@ static struct hsk_conn *hsk_conn_start(struct hsk_conn *c,
 	if (seg->len || (seg->flags & HSK_TH_FIN)) {
 		spin_lock(&c->lock);
 		hsk_conn_data(c, skb, seg);
+		hsk_conn_rmem_sync(c);
 		spin_unlock(&c->lock);
 	}
 	return c;
@@ -378,6 +379,7 @@ void hsk_conn_put(struct hsk_conn *c)
 {
 	if (!refcount_dec_and_test(&c->ref))
 		return;
+	hsk_conn_rmem_release(c);
 	skb_queue_purge(&c->rxq);
 	hsk_ooo_purge(&c->ooo);
 	skb_queue_purge(&c->sndq);
@@ -425,6 +427,7 @@ static void hsk_conn_free_at_exit(void *ptr, void *arg)
 	struct hsk_conn *c = ptr;
 
 	timer_shutdown_sync(&c->timer);
+	hsk_conn_rmem_release(c);
 	skb_queue_purge(&c->rxq);
 	hsk_ooo_purge(&c->ooo);
 	skb_queue_purge(&c->sndq);

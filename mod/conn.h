@@ -183,6 +183,7 @@ struct hsk_conn {
 	u32 rx_off;			/* read from rxq's head skb */
 	/* rxq's truesize: with ooo.mem at most HSK_RCVMEM. */
 	u32 rx_mem;
+	u32 rmem_charged;		/* of rx_mem + ooo.mem, in hsk_rmem */
 	/* A duplicate to report first in the next SACK option (RFC 2883). */
 	u32 dsack_seq;
 	u32 dsack_end;
@@ -307,6 +308,11 @@ void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len);
 void hsk_conn_push(struct hsk_conn *c, unsigned long now);
 void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
 void hsk_conn_ts_update(struct hsk_conn *c, const struct hsk_seg *seg);
+
+/* A connection's part in all connections' receive memory (rmem.c). */
+void hsk_conn_rmem_sync(struct hsk_conn *c);
+void hsk_conn_rmem_release(struct hsk_conn *c);
+bool hsk_rmem_admit(const struct hsk_conn *c, u32 need);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);

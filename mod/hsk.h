@@ -94,8 +94,16 @@ struct hsk_knobs {
 	int window_scaling;
 	int timestamps;
 	int early_retrans;
+	unsigned long mem[3];	/* pages: Linux's tcp_mem, receive side */
 };
 extern struct hsk_knobs hsk_knobs;
+
+/* rmem.c: all connections' receive memory, against net.hsk.mem. */
+void hsk_rmem_defaults(unsigned long mem[3]);
+bool hsk_rmem_pressure(void);
+#if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
+long hsk_rmem_bytes(void);
+#endif
 
 /* device.c: hsk0. Lives from hsk_device_init() to hsk_device_exit(). */
 extern struct net_device *hsk_dev;

@@ -134,6 +134,9 @@ bool hsk_rcv_make_room(struct hsk_conn *c, u32 seq, u32 need)
 {
 	u32 other = c->rx_mem + need;
 
+	/* All connections together first (rmem.c): no pruning for that. */
+	if (!hsk_rmem_admit(c, need))
+		return false;
 	if (c->rx_mem + c->ooo.mem + need <= HSK_RCVMEM)
 		return true;
 	if (hsk_ooo_prune(&c->ooo, seq, other < HSK_RCVMEM ?

@@ -102,6 +102,10 @@ enum {
  * payload as a clone is copied, so a peer within the window stays under.
  */
 #define HSK_RCVMEM		(2 * HSK_RCVBUF)
+/* What a connection may hold whatever net.hsk.mem says (Linux: tcp_rmem[0]). */
+#define HSK_RMEM_MIN_SHARE	(16U << 10)
+/* A window under memory pressure: segments (Linux's 4 * advmss). */
+#define HSK_PRESSURE_WINDOW	4
 #define HSK_SYNQ_BUDGET		256	/* entries per timer run: under netdev_max_backlog */
 #define HSK_SYNQ_MIN_BUDGET	16	/* ... even with the backlog half full */
 #define HSK_TABLE_MIN_SIZE	256	/* buckets below which tables never shrink */

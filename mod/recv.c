@@ -32,6 +32,10 @@ u32 hsk_conn_rcv_space(const struct hsk_conn *c)
 
 	if (mem > HSK_RCVMEM / 2)
 		space = min(space, (HSK_RCVMEM - min(mem, HSK_RCVMEM)) / 2);
+	/* All connections' memory under pressure: as Linux's 4 * advmss. */
+	if (hsk_rmem_pressure())
+		space = min_t(u32, space,
+			      HSK_PRESSURE_WINDOW * hsk_local_mss());
 	return space;
 }
 
@@ -664,6 +668,7 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 	if (seg->len || (seg->flags & HSK_TH_FIN))
 		hsk_conn_data(c, skb, seg);
 out:
+	hsk_conn_rmem_sync(c);
 	spin_unlock(&c->lock);
 	return true;
 }
@@ -696,5 +701,6 @@ void hsk_conn_read_done(struct hsk_conn *c)
 	    (!promised && space >= c->mss))
 		hsk_conn_send_ack(c);
 out:
+	hsk_conn_rmem_sync(c);
 	spin_unlock_bh(&c->lock);
 }

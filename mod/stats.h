@@ -72,6 +72,7 @@ enum hsk_mib {
 	HSK_MIB_DelayedACKLost,	/* data came again: quick ACKs anew */
 	HSK_MIB_TCPLossProbes,	/* tail loss probes sent */
 	HSK_MIB_TCPLossProbeRecovery,	/* ... that repaired a loss */
+	HSK_MIB_TCPMemoryPressures,	/* receive memory passed mem[1] */
 	HSK_MIB_MAX
 };
 

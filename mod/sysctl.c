@@ -53,6 +53,14 @@ static struct ctl_table hsk_sysctl_table[] = {
 	HSK_KNOB(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	/* Linux's tcp_early_retrans: 3 and 4 send tail loss probes. */
 	HSK_KNOB(early_retrans, SYSCTL_ZERO, SYSCTL_FOUR),
+	/* Three page counts, as Linux's tcp_mem (no bounds there either). */
+	{
+		.procname = "mem",
+		.data = &hsk_knobs.mem,
+		.maxlen = sizeof(hsk_knobs.mem),
+		.mode = 0644,
+		.proc_handler = proc_doulongvec_minmax,
+	},
 	{ }
 };
 
@@ -60,6 +68,7 @@ static struct ctl_table_header *hsk_sysctl_header;
 
 int hsk_sysctl_init(void)
 {
+	hsk_rmem_defaults(hsk_knobs.mem);
 	hsk_sysctl_header =
 		hsk_compat_register_sysctl("net/hsk", hsk_sysctl_table,
 					   ARRAY_SIZE(hsk_sysctl_table) - 1);

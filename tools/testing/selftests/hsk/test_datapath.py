@@ -761,6 +761,61 @@ def data_segment(src, dst, sport, dport, seq, ack, payload, window=29200):
     return ip + tcp
 
 
+def test_receive_memory_of_all_connections_is_bounded():
+    # net.hsk.mem bounds what all connections hold together, as Linux's
+    # tcp_mem: four Linux clients each send 256 KiB to a server that
+    # accepts but does not read yet. With mem = 16 32 64 pages (256 KiB at
+    # most) they hold no more than that plus each one's minimum share
+    # (16 KiB) and a buffer, windows shrink under pressure
+    # [TCPMemoryPressures], segments beyond are dropped [TCPRcvQDrop] and
+    # sent again; once the server reads, every byte arrives, in order.
+    from test_hskctl import hskctl_json
+    port, n, size = 8129, 4, 256 << 10
+    datas = [random.Random(port + i).randbytes(size) for i in range(n)]
+    path = hsklib.knob_path("mem")
+    with open(path) as f:
+        saved = f.read().split()
+    clients, fds, senders = [], [], []
+    c = Counters()
+    try:
+        with open(path, "w") as f:
+            f.write("16 32 64")
+        with hskdev.Listener(port) as ls:
+            for i in range(n):
+                s = socket.socket()
+                s.settimeout(60)
+                s.connect((PEER, port))
+                clients.append(s)
+                fds.append(accept_one(ls)[0])
+            for s, d in zip(clients, datas):
+                t = threading.Thread(target=s.sendall, args=(d,), daemon=True)
+                t.start()
+                senders.append(t)
+            wait_for(lambda: c.delta()["TCPRcvQDrop"] > 0, 20, "a drop at the limit")
+            time.sleep(1)
+            rows = [r for r in hskctl_json("list", "-i", "-j", "-p", str(port))
+                    if r["state"] == "ESTAB"]
+            total = sum(r["rmem"] for r in rows)
+            d = c.delta()
+            log("held %d bytes in %d connections; %s" % (total, len(rows), {
+                k: d[k] for k in ("TCPMemoryPressures", "TCPRcvQDrop", "TCPOFODrop")}))
+            assert len(rows) == n, rows
+            assert total <= 64 * 4096 + n * ((16 << 10) + 4096), total
+            assert d["TCPMemoryPressures"] >= 1, d
+            for fd, data in zip(fds, datas):
+                assert read_exact(fd, size, timeout=120) == data
+            for t in senders:
+                t.join(30)
+                assert not t.is_alive(), "a client still sending"
+    finally:
+        with open(path, "w") as f:
+            f.write(" ".join(saved))
+        for fd in fds:
+            os.close(fd)
+        for s in clients:
+            s.close()
+
+
 def test_tiny_out_of_order_flood_is_bounded():
     # A peer sends one byte beyond each of 7000 holes (a 14 KB stretch of
     # its window): each is held as long as the connection's 8 MiB of

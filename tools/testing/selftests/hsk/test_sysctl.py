@@ -14,10 +14,12 @@ from hsklib import KNOBS, get_knob, saved_knobs, set_knob
 
 
 def test_knob_set():
-    """Exactly the eleven knobs, each a root-writable, world-readable file."""
+    """Exactly the twelve knobs (eleven numbers and mem's three), each a
+    root-writable, world-readable file."""
     names = sorted(os.listdir(hsklib.SYSCTL_DIR))
-    assert len(KNOBS) == 11, sorted(KNOBS)
-    assert names == sorted(KNOBS), "net.hsk has %s, want %s" % (names, sorted(KNOBS))
+    want = sorted(list(KNOBS) + ["mem"])
+    assert len(want) == 12, want
+    assert names == want, "net.hsk has %s, want %s" % (names, want)
     for n in names:
         mode = stat.S_IMODE(os.stat(hsklib.knob_path(n)).st_mode)
         assert mode == 0o644, "net.hsk.%s mode %o, want 644" % (n, mode)
@@ -128,6 +130,49 @@ def test_timestamps():
 
 def test_early_retrans():
     check_knob("early_retrans")
+
+
+def read_mem():
+    with open(hsklib.knob_path("mem")) as f:
+        return [int(v) for v in f.read().split()]
+
+
+def write_mem(text):
+    fd = os.open(hsklib.knob_path("mem"), os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def test_mem():
+    # Three page counts, as Linux's tcp_mem: its formula at load (4.7 %,
+    # 6.25 % and 9.4 % of the buffer pages), so close to the guest's own
+    # net.ipv4.tcp_mem, which was made the same way at boot (free pages
+    # moved since); any three numbers are taken, as Linux takes them; a
+    # negative one or a word is EINVAL and changes nothing.
+    mem = read_mem()
+    with open("/proc/sys/net/ipv4/tcp_mem") as f:
+        linux = [int(v) for v in f.read().split()]
+    assert len(mem) == 3 and mem[0] < mem[1] < mem[2], mem
+    for ours, theirs in zip(mem, linux):
+        assert 0.5 * theirs <= ours <= 1.5 * theirs, "net.hsk.mem %s, tcp_mem %s" % (mem, linux)
+    try:
+        write_mem("1 2 3")
+        assert read_mem() == [1, 2, 3]
+        for bad in ("abc", "-1 2 3", "0x10z"):
+            try:
+                write_mem(bad)
+                raise AssertionError("net.hsk.mem=%r accepted" % bad)
+            except OSError as e:
+                assert e.errno == errno.EINVAL, (bad, e)
+        assert read_mem() == [1, 2, 3], read_mem()
+        hsklib.run(["sysctl", "-q", "-w", "net.hsk.mem=10 20 30"])
+        got = hsklib.run(["sysctl", "-n", "net.hsk.mem"]).stdout.split()
+        assert got == ["10", "20", "30"], got
+    finally:
+        write_mem(" ".join(map(str, mem)))
+    assert read_mem() == mem
 
 
 def test_restore_helper():
