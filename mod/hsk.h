@@ -99,6 +99,8 @@ struct hsk_knobs {
 extern struct hsk_knobs hsk_knobs;
 
 /* rmem.c: all connections' receive memory, against net.hsk.mem. */
+int hsk_rmem_init(void);
+void hsk_rmem_exit(void);
 void hsk_rmem_defaults(unsigned long mem[3]);
 bool hsk_rmem_pressure(void);
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)

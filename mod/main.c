@@ -34,9 +34,12 @@ static int __init hsk_init(void)
 	ret = hsk_synq_init();
 	if (ret)
 		goto err_listeners;
-	ret = hsk_conns_init();
+	ret = hsk_rmem_init();
 	if (ret)
 		goto err_synq;
+	ret = hsk_conns_init();
+	if (ret)
+		goto err_rmem;
 	ret = hsk_device_init();
 	if (ret)
 		goto err_conns;
@@ -56,6 +59,8 @@ err_device:
 	hsk_device_exit();
 err_conns:
 	hsk_conns_exit();
+err_rmem:
+	hsk_rmem_exit();
 err_synq:
 	hsk_synq_exit();
 err_listeners:
@@ -75,6 +80,7 @@ static void __exit hsk_exit(void)
 	hsk_conns_stop();
 	hsk_device_exit();
 	hsk_conns_exit();
+	hsk_rmem_exit();
 	hsk_synq_exit();
 	hsk_listeners_exit();
 	hsk_sysctl_exit();

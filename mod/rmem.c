@@ -16,11 +16,30 @@
 #include "proto.h"
 
 #include <linux/mm.h>
+#include <linux/percpu_counter.h>
 
-/* Bytes charged by all connections: each keeps its share in rmem_charged. */
-static atomic_long_t hsk_rmem;
+/*
+ * Bytes charged by all connections, each keeping its share in
+ * rmem_charged. Per CPU, folded every HSK_RMEM_BATCH, so a segment does
+ * not bounce a global cache line between CPUs: pressure is judged to
+ * within a batch per CPU, the hard bound exactly (a sum) once near it.
+ */
+static struct percpu_counter hsk_rmem;
+#define HSK_RMEM_BATCH		(32 << 10)
 /* Set above mem[1], cleared below mem[0]: read locklessly, a hint. */
 static bool hsk_rmem_pressured;
+
+int hsk_rmem_init(void)
+{
+	return percpu_counter_init(&hsk_rmem, 0, GFP_KERNEL);
+}
+
+/* After hsk_conns_exit(): every connection gave its share back. */
+void hsk_rmem_exit(void)
+{
+	WARN_ON_ONCE(percpu_counter_sum(&hsk_rmem));
+	percpu_counter_destroy(&hsk_rmem);
+}
 
 /* Linux's tcp_init_mem(): 4.7 %, 6.25 % and 9.4 % of the buffer pages. */
 void hsk_rmem_defaults(unsigned long mem[3])
@@ -32,7 +51,7 @@ void hsk_rmem_defaults(unsigned long mem[3])
 	mem[2] = mem[0] * 2;
 }
 
-static void hsk_rmem_update(long bytes)
+static void hsk_rmem_update(s64 bytes)
 {
 	unsigned long pages = bytes > 0 ? (unsigned long)bytes >> PAGE_SHIFT : 0;
 
@@ -53,18 +72,21 @@ void hsk_conn_rmem_sync(struct hsk_conn *c)
 	lockdep_assert_held(&c->lock);
 	if (now == c->rmem_charged)
 		return;
-	hsk_rmem_update(atomic_long_add_return((long)now - c->rmem_charged,
-					       &hsk_rmem));
+	percpu_counter_add_batch(&hsk_rmem, (s64)now - c->rmem_charged,
+				 HSK_RMEM_BATCH);
 	c->rmem_charged = now;
+	hsk_rmem_update(percpu_counter_read(&hsk_rmem));
 }
 
 /* @c is freed: its share goes back, whatever it still held. */
 void hsk_conn_rmem_release(struct hsk_conn *c)
 {
-	if (c->rmem_charged)
-		hsk_rmem_update(atomic_long_sub_return(c->rmem_charged,
-						       &hsk_rmem));
+	if (!c->rmem_charged)
+		return;
+	percpu_counter_add_batch(&hsk_rmem, -(s64)c->rmem_charged,
+				 HSK_RMEM_BATCH);
 	c->rmem_charged = 0;
+	hsk_rmem_update(percpu_counter_read(&hsk_rmem));
 }
 
 bool hsk_rmem_pressure(void)
@@ -75,19 +97,21 @@ bool hsk_rmem_pressure(void)
 /* Whether @c may take @need more bytes: its minimum share, or room left. */
 bool hsk_rmem_admit(const struct hsk_conn *c, u32 need)
 {
-	long total = atomic_long_read(&hsk_rmem) + need;
+	unsigned long max = READ_ONCE(hsk_knobs.mem[2]);
 
 	lockdep_assert_held(&c->lock);
-	return c->rx_mem + c->ooo.mem + need <= HSK_RMEM_MIN_SHARE ||
-	       total <= 0 ||
-	       ((unsigned long)total >> PAGE_SHIFT) <=
-	       READ_ONCE(hsk_knobs.mem[2]);
+	if (c->rx_mem + c->ooo.mem + need <= HSK_RMEM_MIN_SHARE ||
+	    max >= (unsigned long)S64_MAX >> PAGE_SHIFT)
+		return true;
+	return __percpu_counter_compare(&hsk_rmem,
+					((s64)max << PAGE_SHIFT) - need,
+					HSK_RMEM_BATCH) <= 0;
 }
 
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
 /* KUnit: what all connections hold now, to see nothing leaks. */
 long hsk_rmem_bytes(void)
 {
-	return atomic_long_read(&hsk_rmem);
+	return percpu_counter_sum(&hsk_rmem);
 }
 #endif
