@@ -124,13 +124,15 @@ static long hsk_ioctl_accept(struct file *file, void __user *arg)
 	}
 	/* From here the file owns the connection; its release closes it. */
 	if (copy_to_user(arg, &req, sizeof(req))) {
-		fput(cfile);
-		put_unused_fd(fd);
-		return -EFAULT;
+		ret = -EFAULT;
+		goto err_fput;
 	}
 	fd_install(fd, cfile);
 	return fd;
 
+err_fput:
+	fput(cfile);
+	goto err_put_fd;
 err_abort:
 	hsk_conn_abort(c);
 	hsk_conn_put(c);

@@ -2,8 +2,9 @@
 /*
  * Synchronized connections: the table, their birth from a half-open entry
  * or a cookie, their timer, and the way out (RFC 793's close diagram):
- * user close and shutdown, orphans, FIN_WAIT_2 and TIME_WAIT. recv.c takes
- * segments in, send.c sends data out.
+ * user close and shutdown, orphans. recv.c takes segments in, send.c sends
+ * data out and runs the timers' deadlines (FIN_WAIT_2 and TIME_WAIT too),
+ * write.c queues the user's data, rmem.c bounds all of them together.
  *
  * Locking: hsk_conns is looked up under RCU. Everything about a connection
  * changes under c->lock (BH-safe); it leaves the table (hashed false) under
@@ -357,7 +358,7 @@ void hsk_conn_close(struct hsk_conn *c)
 		hsk_conn_done(c);
 	} else if (c->state == HSK_FIN_WAIT2) {
 		hsk_conn_set_timer(c, HSK_TIMER_FIN_WAIT2, jiffies +
-				   READ_ONCE(hsk_knobs.fin_timeout) * HZ);
+				   hsk_fin_timeout());
 	} else {
 		hsk_conn_send_fin(c);
 	}

@@ -107,7 +107,14 @@ struct hsk_conn {
 	struct hsk_tuple key;
 	refcount_t ref;
 
-	spinlock_t lock;		/* protects everything below */
+	/*
+	 * Protects everything below but: wait and rmutex (their own locks),
+	 * rx_off (the reader's, under rmutex: softirq never moves the head
+	 * skb it reads from), accept_node (the listener's lock). state, err,
+	 * fin_rcvd, fin_queued, rd_shut, snd_bytes and snd_mem are also
+	 * read without it (READ_ONCE: poll, wakeup tests), a hint only.
+	 */
+	spinlock_t lock;
 	u8 state;			/* enum hsk_state (uapi) */
 	u8 snd_wscale;			/* the peer's shift */
 	u8 rcv_wscale;			/* ours */
@@ -215,7 +222,7 @@ struct hsk_conn {
 	wait_queue_head_t wait;		/* readers, writers, poll */
 	struct mutex rmutex;		/* one reader dequeues at a time */
 
-	struct list_head accept_node;	/* in lsn->acceptq, under lsn->lock */
+	struct list_head accept_node;	/* in l->acceptq, under l->lock */
 	struct rcu_head rcu;
 };
 

@@ -4,7 +4,7 @@
  *
  *   ISN = H(k0; 0) + client ISN + (c << 24) + ((H(k1; c) + m) mod 2^24)
  *
- * with H a keyed SipHash of the 4-tuple and x, c a minute counter and m the
+ * with H a keyed SipHash of the 4-tuple, c a minute counter and m the
  * index of the client's MSS in hsk_mss_table. A cookie is good for two
  * counter ticks. When the client sends timestamps, window scale, SACK and
  * ECN ride in the low 6 bits of our TSval: [5] ECN, [4] SACK, [3:0] window
@@ -181,7 +181,7 @@ int hsk_cookie_decode_ts(u32 tsecr, bool sack, bool ws, struct hsk_cookie *ck)
  * A SYN-ACK that keeps no state. Without timestamps the options cannot be
  * remembered, so only MSS is offered, as Linux does.
  */
-void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg)
+void hsk_cookie_send_synack(const struct hsk_seg *seg)
 {
 	unsigned long now = jiffies;
 	struct hsk_opts o = { .mss = hsk_local_mss(), .has = HSK_HAS_MSS };

@@ -27,7 +27,7 @@ int hsk_cookie_check(const struct hsk_tuple *t, u32 seq, u32 ack,
 u32 hsk_cookie_tsval(u32 ts_now, int wscale, bool sack, bool ecn);
 int hsk_cookie_decode_ts(u32 tsecr, bool sack, bool ws,
 			 struct hsk_cookie *ck);
-void hsk_cookie_send_synack(struct hsk_listener *l, const struct hsk_seg *seg);
+void hsk_cookie_send_synack(const struct hsk_seg *seg);
 void hsk_cookie_ack(struct hsk_listener *l, struct sk_buff *skb,
 		    const struct hsk_seg *seg);
 int hsk_cookie_init(void);

@@ -98,6 +98,12 @@ struct hsk_knobs {
 };
 extern struct hsk_knobs hsk_knobs;
 
+/* net.hsk.fin_timeout in jiffies: FIN_WAIT_2's and TIME_WAIT's length. */
+static inline unsigned long hsk_fin_timeout(void)
+{
+	return READ_ONCE(hsk_knobs.fin_timeout) * HZ;
+}
+
 /* rmem.c: all connections' receive memory, against net.hsk.mem. */
 int hsk_rmem_init(void);
 void hsk_rmem_exit(void);

@@ -134,6 +134,7 @@ bool hsk_rcv_make_room(struct hsk_conn *c, u32 seq, u32 need)
 {
 	u32 other = c->rx_mem + need;
 
+	lockdep_assert_held(&c->lock);
 	/* All connections together first (rmem.c): no pruning for that. */
 	if (!hsk_rmem_admit(c, need))
 		return false;
@@ -267,6 +268,7 @@ void hsk_ooo_add(struct hsk_conn *c, const struct sk_buff *skb,
 	struct hsk_ooo_run *r;
 	struct sk_buff *data;
 
+	lockdep_assert_held(&c->lock);
 	r = hsk_ooo_floor(q, seq);
 	/* What a run already holds came twice (RFC 2883). */
 	if (r && after(r->end_seq, seq))

@@ -71,6 +71,7 @@ u16 hsk_conn_window(struct hsk_conn *c)
  */
 void hsk_conn_dsack_set(struct hsk_conn *c, u32 seq, u32 end)
 {
+	lockdep_assert_held(&c->lock);
 	if (!(c->opts & HSK_OPTI_SACK) || !before(seq, end))
 		return;
 	hsk_inc(before(seq, c->rcv_nxt) ? HSK_MIB_TCPDSACKOldSent :
@@ -117,6 +118,7 @@ void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq)
 	unsigned int room = HSK_MAX_OPTLEN;
 	struct hsk_opts o = { };
 
+	lockdep_assert_held(&c->lock);
 	if (c->opts & HSK_OPTI_TS) {
 		o.has = HSK_HAS_TS;
 		o.tsval = hsk_ts_now();
@@ -134,6 +136,7 @@ void hsk_conn_send_ack_at(struct hsk_conn *c, u32 seq)
  */
 void hsk_conn_ack_sent(struct hsk_conn *c)
 {
+	lockdep_assert_held(&c->lock);
 	c->ack_delayed = false;
 	c->pushed = 0;
 	c->rcv_wup = c->rcv_nxt;
@@ -217,7 +220,7 @@ static bool hsk_seq_acceptable(struct hsk_conn *c, const struct hsk_seg *seg)
 /* The FIN is in sequence: the peer sends no more. */
 static void hsk_conn_fin(struct hsk_conn *c)
 {
-	unsigned long tw = READ_ONCE(hsk_knobs.fin_timeout) * HZ;
+	unsigned long tw = hsk_fin_timeout();
 
 	c->rcv_nxt++;
 	c->fin_rcvd = true;
@@ -348,6 +351,7 @@ queued:
 /* The reader's data and its memory are gone (close, abort). */
 void hsk_conn_rxq_purge(struct hsk_conn *c)
 {
+	lockdep_assert_held(&c->lock);
 	__skb_queue_purge(&c->rxq);
 	c->rx_bytes = 0;
 	c->rx_mem = 0;
@@ -552,6 +556,7 @@ static bool hsk_conn_oow_limited(struct hsk_conn *c, enum hsk_mib mib,
 void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 			  enum hsk_mib mib, unsigned long now)
 {
+	lockdep_assert_held(&c->lock);
 	if ((seg->seq == seg->end_seq || (seg->flags & HSK_TH_SYN)) &&
 	    hsk_conn_oow_limited(c, mib, now))
 		return;
@@ -574,6 +579,7 @@ void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 /* RFC 5961 7: challenge ACKs are rate-limited too (tcp_send_challenge_ack). */
 void hsk_conn_challenge_ack(struct hsk_conn *c, unsigned long now)
 {
+	lockdep_assert_held(&c->lock);
 	if (hsk_conn_oow_limited(c, HSK_MIB_TCPACKSkippedChallenge, now))
 		return;
 	hsk_inc(HSK_MIB_TCPChallengeACK);
@@ -640,7 +646,7 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 			/* TIME_WAIT: a resent FIN restarts the wait. */
 			if (c->state == HSK_TIME_WAIT && (seg->flags & HSK_TH_FIN))
 				hsk_conn_set_timer(c, HSK_TIMER_TIME_WAIT, now +
-					READ_ONCE(hsk_knobs.fin_timeout) * HZ);
+						    hsk_fin_timeout());
 			hsk_conn_send_dupack(c, seg, c->state == HSK_TIME_WAIT ?
 					     HSK_MIB_TCPACKSkippedTimeWait :
 					     HSK_MIB_TCPACKSkippedSeq, now);

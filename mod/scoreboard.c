@@ -27,9 +27,8 @@
 
 static struct sk_buff *hsk_sb_skb(struct rb_node *node)
 {
-	return (struct sk_buff *)((char *)rb_entry(node, struct hsk_skb_cb,
-						   node) -
-				  offsetof(struct sk_buff, cb));
+	return container_of((void *)rb_entry(node, struct hsk_skb_cb, node),
+			    struct sk_buff, cb);
 }
 
 static bool hsk_sb_less(struct rb_node *a, const struct rb_node *b)

@@ -18,6 +18,12 @@
 
 #include <net/tcp.h>
 
+/* RFC 5681 (4): half of @flight, two segments at least. */
+static u32 hsk_conn_ssthresh(const struct hsk_conn *c, u32 flight)
+{
+	return max(flight / 2, 2U * c->mss);
+}
+
 static void hsk_conn_ts_opts(const struct hsk_conn *c, struct hsk_opts *o)
 {
 	if (c->opts & HSK_OPTI_TS) {
@@ -225,7 +231,7 @@ static void hsk_conn_tlp_ack(struct hsk_conn *c, u32 ack, bool dsack_tlp,
 	if (!c->tlp_retrans || dsack_tlp || dup) {
 		c->tlp_high_seq = 0;
 	} else if (after(ack, c->tlp_high_seq)) {
-		c->ssthresh = max(c->cwnd / 2, 2U * c->mss);
+		c->ssthresh = hsk_conn_ssthresh(c, c->cwnd);
 		c->cwnd = c->ssthresh;
 		c->tlp_high_seq = 0;
 		hsk_inc(HSK_MIB_TCPLossProbeRecovery);
@@ -562,7 +568,7 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 	if (c->tlp_armed)
 		hsk_conn_arm_rto(c, now);
 	/* RFC 6675 5 steps 4.1-4.3 (RFC 5681's ssthresh). */
-	c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
+	c->ssthresh = hsk_conn_ssthresh(c, hsk_conn_in_flight(c));
 	c->cwnd = c->ssthresh;
 	c->recover = c->snd_nxt;
 	c->in_recovery = true;
@@ -575,7 +581,7 @@ static void hsk_conn_sack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 /* Our FIN is acknowledged when nothing is left to acknowledge. */
 static void hsk_conn_fin_acked(struct hsk_conn *c, unsigned long now)
 {
-	unsigned long tw = READ_ONCE(hsk_knobs.fin_timeout) * HZ;
+	unsigned long tw = hsk_fin_timeout();
 
 	switch (c->state) {
 	case HSK_FIN_WAIT1:
@@ -674,8 +680,8 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 		if (c->dupacks == c->reordering && !c->in_recovery && sack) {
 			dupthresh = true;
 		} else if (c->dupacks == c->reordering && !c->in_recovery) {
-			c->ssthresh = max(hsk_conn_in_flight(c) / 2,
-					  2U * c->mss);
+			c->ssthresh = hsk_conn_ssthresh(c,
+						hsk_conn_in_flight(c));
 			c->cwnd = c->ssthresh + 3 * c->mss;
 			c->recover = c->snd_nxt;
 			c->in_recovery = true;
@@ -782,7 +788,7 @@ static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 		c->undo = false;
 		c->tlp_high_seq = 0;
 		/* RFC 5681 3.1 and RFC 6298 5.5-5.7: back off, start over. */
-		c->ssthresh = max(hsk_conn_in_flight(c) / 2, 2U * c->mss);
+		c->ssthresh = hsk_conn_ssthresh(c, hsk_conn_in_flight(c));
 		c->cwnd = c->mss;
 		c->in_recovery = false;
 		c->dupacks = 0;

@@ -84,7 +84,7 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPMemoryPressures, NOT_SPECIFIED),
 };
 
-/* /proc/net/hsk: other files (listener.c) live here too. */
+/* /proc/net/hsk: other files (listener.c, synq.c) live here too. */
 struct proc_dir_entry *hsk_proc_dir;
 
 unsigned long hsk_stat_read(enum hsk_mib m)

@@ -15,7 +15,7 @@ enum hsk_mib {
 	HSK_MIB_InSegs,	/* valid TCP segments taken in */
 	HSK_MIB_OutSegs,	/* segments sent */
 	HSK_MIB_OutRsts,	/* of which RST */
-	HSK_MIB_InErrs,	/* malformed: sum of the drops below */
+	HSK_MIB_InErrs,	/* malformed: the parse drops below, not DropNoMem */
 	HSK_MIB_DropIpVersion,	/* not IPv4 */
 	HSK_MIB_DropIpHdr,	/* IP header short or IHL < 5 */
 	HSK_MIB_DropIpLen,	/* total length vs buffer */

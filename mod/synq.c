@@ -341,7 +341,7 @@ static void hsk_syn_no_entry(struct hsk_listener *l, const struct hsk_seg *seg,
 		hsk_listener_drop(l, seg, true);
 		return;
 	}
-	hsk_cookie_send_synack(l, seg);
+	hsk_cookie_send_synack(seg);
 }
 
 /*

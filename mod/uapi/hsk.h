@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * The user ABI of hsk: ioctls on /dev/hsk. User space includes this file
+ * The user ABI of hsk: ioctls on /dev/hsk and the generic netlink family
+ * "hsk" (hskctl's). User space includes this file
  * and nothing else of hsk's. Addresses and ports are in network byte
  * order, as in struct sockaddr_in.
  */

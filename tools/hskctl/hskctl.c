@@ -97,7 +97,7 @@ static struct nlmsghdr *put_req(char *buf, uint16_t type, uint16_t flags,
 	return nlh;
 }
 
-/* Sends @nlh and feeds every answer to @cb; returns 0 or exits. */
+/* Sends @nlh and feeds every answer to @cb; exits on any error. */
 static void talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static char buf[32768];	/* as MNL_SOCKET_DUMP_SIZE */
@@ -144,6 +144,8 @@ static void open_family(void)
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		nl_error(errno);
 	reply = malloc(MNL_SOCKET_BUFFER_SIZE);
+	if (!reply)
+		die("%s", "out of memory");
 	do {
 		ret = mnl_socket_recvfrom(nl, reply, MNL_SOCKET_BUFFER_SIZE);
 		if (ret < 0)
@@ -610,6 +612,8 @@ static int cmd_stats(int argc, char **argv)
 	FILE *hist;
 	int c;
 
+	if (!s)
+		die("%s", "out of memory");
 	while ((c = getopt(argc, argv, "jza")) != -1) {
 		switch (c) {
 		case 'j':
