@@ -4,7 +4,8 @@
  * or a cookie, their timer, and the way out (RFC 793's close diagram):
  * user close and shutdown, orphans. recv.c takes segments in, send.c sends
  * data out and runs the timers' deadlines (FIN_WAIT_2 and TIME_WAIT too),
- * write.c queues the user's data, rmem.c bounds all of them together.
+ * ack.c takes the ACKs of what it sent, write.c queues the user's data,
+ * rmem.c bounds all connections' receive memory together.
  *
  * Locking: hsk_conns is looked up under RCU. Everything about a connection
  * changes under c->lock (BH-safe); it leaves the table (hashed false) under

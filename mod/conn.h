@@ -309,17 +309,7 @@ static inline void hsk_conn_send_ack(struct hsk_conn *c)
 void hsk_conn_send_dupack(struct hsk_conn *c, const struct hsk_seg *seg,
 			  enum hsk_mib mib, unsigned long now);
 void hsk_conn_challenge_ack(struct hsk_conn *c, unsigned long now);
-bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
-		      unsigned long now);
-void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len);
-void hsk_conn_push(struct hsk_conn *c, unsigned long now);
-void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
 void hsk_conn_ts_update(struct hsk_conn *c, const struct hsk_seg *seg);
-
-/* A connection's part in all connections' receive memory (rmem.c). */
-void hsk_conn_rmem_sync(struct hsk_conn *c);
-void hsk_conn_rmem_release(struct hsk_conn *c);
-bool hsk_rmem_admit(const struct hsk_conn *c, u32 need);
 void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		   const struct hsk_seg *seg);
 u16 hsk_conn_window(struct hsk_conn *c);
@@ -327,7 +317,38 @@ void hsk_conn_dsack_set(struct hsk_conn *c, u32 seq, u32 end);
 void hsk_conn_ack_sent(struct hsk_conn *c);
 void hsk_conn_sack_opts(struct hsk_conn *c, struct hsk_opts *o,
 			u8 *buf, unsigned int room);
+
+/* The send side (send.c, write.c), c->lock held. */
+void hsk_sndq_tail(struct hsk_conn *c, struct sk_buff *skb, u32 len);
+void hsk_conn_push(struct hsk_conn *c, unsigned long now);
+void hsk_conn_on_timer(struct hsk_conn *c, unsigned long now);
+void hsk_conn_xmit(struct hsk_conn *c, struct sk_buff *skb,
+		   unsigned long now);
+void hsk_conn_resent(struct hsk_conn *c);
+void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now);
+void hsk_conn_arm_rto(struct hsk_conn *c, unsigned long now);
+void hsk_conn_xmit_timer(struct hsk_conn *c, unsigned long now,
+			 unsigned long rto_left, bool rearm);
+void hsk_conn_tlp_ack(struct hsk_conn *c, u32 ack, bool dsack_tlp,
+		      bool dup);
+
+/* The send side's ACKs (ack.c), c->lock held. */
+bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
+		      unsigned long now);
 void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);
+void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged);
+bool hsk_conn_sack_reneged(struct hsk_conn *c);
+
+/* RFC 5681 (4): half of @flight, two segments at least. */
+static inline u32 hsk_conn_ssthresh(const struct hsk_conn *c, u32 flight)
+{
+	return max(flight / 2, 2U * c->mss);
+}
+
+/* A connection's part in all connections' receive memory (rmem.c). */
+void hsk_conn_rmem_sync(struct hsk_conn *c);
+void hsk_conn_rmem_release(struct hsk_conn *c);
+bool hsk_rmem_admit(const struct hsk_conn *c, u32 need);
 
 /* Receive memory (recv.c), c->lock held. */
 struct sk_buff *hsk_rcv_data(const struct sk_buff *skb, unsigned int off,

@@ -2,7 +2,7 @@
 /*
  * A segment for a synchronized connection (RFC 793 "SEGMENT ARRIVES",
  * otherwise): acceptability against our window, PAWS, RST and SYN as RFC
- * 5961 says, the ACK (send.c), in-order data and FIN, out-of-order data
+ * 5961 says, the ACK (ack.c), in-order data and FIN, out-of-order data
  * held until the hole fills and reported in SACK blocks (RFC 2018), and
  * the close states' transitions.
  */

@@ -39,7 +39,7 @@ static bool hsk_conn_reorder_by(struct hsk_conn *c, u32 metric)
 /*
  * A segment never resent reached the peer after what lies from @low up
  * to @fack was SACKed: found when a block newly covers it below fack
- * (scoreboard.c), or when the cumulative ACK passes it unSACKed (send.c;
+ * (scoreboard.c), or when the cumulative ACK passes it unSACKed (ack.c;
  * Linux looks only at what stays SACKed after that ACK, so an ACK of
  * everything teaches it nothing). [TCPSACKReorder]
  */
