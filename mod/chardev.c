@@ -66,14 +66,6 @@ static long hsk_ioctl_listen(struct file *file, void __user *arg)
 	return 0;
 }
 
-static void hsk_sin(struct sockaddr_in *sin, __be32 addr, __be16 port)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = addr;
-	sin->sin_port = port;
-}
-
 static long hsk_ioctl_accept(struct file *file, void __user *arg)
 {
 	struct hsk_listener *l = READ_ONCE(file->private_data);
@@ -200,87 +192,11 @@ static int hsk_conn_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static bool hsk_conn_eof(struct hsk_conn *c)
-{
-	return READ_ONCE(c->fin_rcvd) || READ_ONCE(c->rd_shut) ||
-	       READ_ONCE(c->state) == HSK_CLOSE;
-}
-
-static bool hsk_conn_readable(struct hsk_conn *c)
-{
-	return !skb_queue_empty_lockless(&c->rxq) || READ_ONCE(c->err) ||
-	       hsk_conn_eof(c);
-}
-
-/*
- * Readers take c->rmutex, so only one dequeues; softirq only appends, so
- * the head skb can be copied (and fault) without c->lock held. Data first,
- * then a pending error (once), then end of stream.
- */
 static ssize_t hsk_conn_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct hsk_conn *c = iocb->ki_filp->private_data;
-	bool nonblock = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
-			(iocb->ki_flags & IOCB_NOWAIT);
-	struct sk_buff *skb;
-	ssize_t done = 0;
-	int ret;
-
-	if (!iov_iter_count(to))
-		return 0;
-	ret = mutex_lock_interruptible(&c->rmutex);
-	if (ret)
-		return ret;
-	for (;;) {
-		skb = skb_peek(&c->rxq);
-		if (skb)
-			break;
-		/*
-		 * As Linux: end of stream once the FIN is in, else a pending
-		 * error, else end of stream after SHUT_RD (the queue is empty).
-		 */
-		ret = 0;
-		if (READ_ONCE(c->fin_rcvd))
-			goto out;
-		spin_lock_bh(&c->lock);
-		ret = -c->err;
-		c->err = 0;
-		spin_unlock_bh(&c->lock);
-		if (ret || hsk_conn_eof(c))
-			goto out;
-		ret = -EAGAIN;
-		if (nonblock)
-			goto out;
-		ret = wait_event_interruptible(c->wait, hsk_conn_readable(c));
-		if (ret)
-			goto out;
-	}
-	while (skb && iov_iter_count(to)) {
-		size_t n = min_t(size_t, skb->len - c->rx_off,
-				 iov_iter_count(to));
-
-		if (skb_copy_datagram_iter(skb, c->rx_off, to, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		done += n;
-		spin_lock_bh(&c->lock);
-		c->rx_off += n;
-		c->rx_bytes -= n;
-		if (c->rx_off == skb->len) {
-			__skb_unlink(skb, &c->rxq);
-			c->rx_off = 0;
-			c->rx_mem -= skb->truesize;
-			consume_skb(skb);
-		}
-		skb = skb_peek(&c->rxq);
-		spin_unlock_bh(&c->lock);
-	}
-	if (done)
-		hsk_conn_read_done(c);
-out:
-	mutex_unlock(&c->rmutex);
-	return done ?: ret;
+	return hsk_conn_read(iocb->ki_filp->private_data, to,
+			     (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+			     (iocb->ki_flags & IOCB_NOWAIT));
 }
 
 static ssize_t hsk_conn_write_iter(struct kiocb *iocb, struct iov_iter *from)
@@ -316,49 +232,6 @@ static __poll_t hsk_conn_poll(struct file *file, poll_table *wait)
 		 hsk_conn_sndbuf_room(c))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
-}
-
-/*
- * HSK_IOC_INFO's answer; hskctl's list -i shows the same (netlink.c), which
- * reads more under the same hold. Returns what info->timer_ms runs to.
- */
-u8 hsk_conn_info_locked(struct hsk_conn *c, struct hsk_info *info)
-{
-	unsigned long at;
-	u8 timer;
-
-	lockdep_assert_held(&c->lock);
-	hsk_sin(&info->local, c->key.laddr, c->key.lport);
-	hsk_sin(&info->peer, c->key.raddr, c->key.rport);
-	info->state = c->state;
-	info->snd_una = c->snd_una;
-	info->snd_nxt = c->snd_nxt;
-	info->rcv_nxt = c->rcv_nxt;
-	info->snd_wnd = c->snd_wnd;
-	info->rcv_wnd = hsk_conn_rcv_space(c);
-	info->rto_ms = jiffies_to_msecs(c->rto);
-	timer = hsk_conn_timer_shown(c, &at);
-	if (timer != HSK_TIMER_NONE && time_after(at, jiffies))
-		info->timer_ms = jiffies_to_msecs(at - jiffies);
-	else
-		timer = HSK_TIMER_NONE;
-	info->retransmits = c->retries;
-	info->mss = c->mss;
-	info->snd_wscale = c->snd_wscale;
-	info->rcv_wscale = c->rcv_wscale;
-	info->options = c->opts;
-	info->cwnd = c->cwnd;
-	info->ssthresh = c->ssthresh;
-	info->srtt_us = c->srtt_us;
-	info->rttvar_us = c->rttvar_us;
-	return timer;
-}
-
-void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
-{
-	spin_lock_bh(&c->lock);
-	hsk_conn_info_locked(c, info);
-	spin_unlock_bh(&c->lock);
 }
 
 static long hsk_conn_ioctl(struct file *file, unsigned int cmd,

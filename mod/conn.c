@@ -369,6 +369,49 @@ void hsk_conn_close(struct hsk_conn *c)
 }
 
 /*
+ * HSK_IOC_INFO's answer; hskctl's list -i shows the same (netlink.c), which
+ * reads more under the same hold. Returns what info->timer_ms runs to.
+ */
+u8 hsk_conn_info_locked(struct hsk_conn *c, struct hsk_info *info)
+{
+	unsigned long at;
+	u8 timer;
+
+	lockdep_assert_held(&c->lock);
+	hsk_sin(&info->local, c->key.laddr, c->key.lport);
+	hsk_sin(&info->peer, c->key.raddr, c->key.rport);
+	info->state = c->state;
+	info->snd_una = c->snd_una;
+	info->snd_nxt = c->snd_nxt;
+	info->rcv_nxt = c->rcv_nxt;
+	info->snd_wnd = c->snd_wnd;
+	info->rcv_wnd = hsk_conn_rcv_space(c);
+	info->rto_ms = jiffies_to_msecs(c->rto);
+	timer = hsk_conn_timer_shown(c, &at);
+	if (timer != HSK_TIMER_NONE && time_after(at, jiffies))
+		info->timer_ms = jiffies_to_msecs(at - jiffies);
+	else
+		timer = HSK_TIMER_NONE;
+	info->retransmits = c->retries;
+	info->mss = c->mss;
+	info->snd_wscale = c->snd_wscale;
+	info->rcv_wscale = c->rcv_wscale;
+	info->options = c->opts;
+	info->cwnd = c->cwnd;
+	info->ssthresh = c->ssthresh;
+	info->srtt_us = c->srtt_us;
+	info->rttvar_us = c->rttvar_us;
+	return timer;
+}
+
+void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info)
+{
+	spin_lock_bh(&c->lock);
+	hsk_conn_info_locked(c, info);
+	spin_unlock_bh(&c->lock);
+}
+
+/*
  * call_rcu, not kfree_rcu: 6.1's rcu_barrier() does not wait for kfree_rcu
  * batches, and the cache must be empty when unload destroys it.
  */
@@ -386,6 +429,12 @@ void hsk_conn_put(struct hsk_conn *c)
 	hsk_ooo_purge(&c->ooo);
 	skb_queue_purge(&c->sndq);
 	call_rcu(&c->rcu, hsk_conn_free_rcu);
+}
+
+/* Connections in the table, TIME_WAIT and orphans included. */
+unsigned int hsk_conns_count(void)
+{
+	return atomic_read(&hsk_conns.nelems);
 }
 
 int hsk_conns_init(void)

@@ -241,6 +241,7 @@ static inline bool hsk_conn_sndbuf_room(const struct hsk_conn *c)
 }
 
 int hsk_conns_init(void);
+unsigned int hsk_conns_count(void);
 void hsk_conns_stop(void);
 void hsk_conns_exit(void);
 struct hsk_conn *hsk_conn_lookup(const struct hsk_tuple *t);
@@ -256,7 +257,13 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 void hsk_conn_abort(struct hsk_conn *c);
 void hsk_conn_put(struct hsk_conn *c);
 
-/* The user side (chardev.c). Each takes c->lock itself. */
+/* The user side. Each takes c->lock itself, but for _locked. */
+struct hsk_info;
+u8 hsk_conn_info_locked(struct hsk_conn *c, struct hsk_info *info);
+void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info);
+ssize_t hsk_conn_read(struct hsk_conn *c, struct iov_iter *to, bool nonblock);
+bool hsk_conn_eof(struct hsk_conn *c);
+bool hsk_conn_readable(struct hsk_conn *c);
 ssize_t hsk_conn_write(struct hsk_conn *c, struct iov_iter *from,
 		       bool nonblock);
 int hsk_conn_shutdown(struct hsk_conn *c, int how);
@@ -338,6 +345,14 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us);
 void hsk_conn_sack_rto(struct hsk_conn *c, bool reneged);
 bool hsk_conn_sack_reneged(struct hsk_conn *c);
+
+/* What the window we advertised still offers beyond rcv_nxt. */
+static inline u32 hsk_conn_promised(const struct hsk_conn *c)
+{
+	s32 left = c->rcv_adv - c->rcv_nxt;
+
+	return left > 0 ? left : 0;
+}
 
 /* RFC 5681 (4): half of @flight, two segments at least. */
 static inline u32 hsk_conn_ssthresh(const struct hsk_conn *c, u32 flight)

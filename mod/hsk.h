@@ -265,10 +265,16 @@ void hsk_netlink_exit(void);
 
 /* chardev.c */
 struct hsk_conn;
-struct hsk_info;
 int hsk_chardev_init(void);
 void hsk_chardev_exit(void);
-u8 hsk_conn_info_locked(struct hsk_conn *c, struct hsk_info *info);
-void hsk_conn_info(struct hsk_conn *c, struct hsk_info *info);
+
+static inline void hsk_sin(struct sockaddr_in *sin, __be32 addr,
+			   __be16 port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = addr;
+	sin->sin_port = port;
+}
 
 #endif /* _HSK_H */

@@ -39,12 +39,6 @@ u32 hsk_conn_rcv_space(const struct hsk_conn *c)
 	return space;
 }
 
-/* What the window we advertised still offers beyond rcv_nxt. */
-static u32 hsk_conn_promised(const struct hsk_conn *c)
-{
-	return after(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-}
-
 /*
  * The window to advertise, scaled. Its right edge never moves left (RFC
  * 7323 2.4): if space shrank faster than rcv_nxt advanced, offer the rest
@@ -677,36 +671,4 @@ out:
 	hsk_conn_rmem_sync(c);
 	spin_unlock(&c->lock);
 	return true;
-}
-
-/* The reader made room: tell the peer once it is worth a segment. */
-void hsk_conn_read_done(struct hsk_conn *c)
-{
-	u32 promised, space;
-
-	spin_lock_bh(&c->lock);
-	if (c->state == HSK_CLOSE)
-		goto out;
-	/*
-	 * The reader took all there was, short segments among it: the
-	 * sender may be waiting for this ACK (a last segment, or one a
-	 * Nagle holds back), as Linux's tcp_cleanup_rbuf() sees it. In
-	 * pingpong mode one short segment is a request its reply answers.
-	 */
-	if (c->ack_delayed && !c->rx_bytes &&
-	    (c->pushed > 1 || (c->pushed && !c->pingpong))) {
-		hsk_conn_send_ack(c);
-		goto out;
-	}
-	if (c->fin_rcvd)
-		goto out;
-	promised = hsk_conn_promised(c);
-	/* Only what the window field can say is news to the peer. */
-	space = min_t(u32, hsk_conn_rcv_space(c), (u32)U16_MAX << c->rcv_wscale);
-	if (space >= promised + max_t(u32, 2 * c->mss, HSK_RCVBUF / 4) ||
-	    (!promised && space >= c->mss))
-		hsk_conn_send_ack(c);
-out:
-	hsk_conn_rmem_sync(c);
-	spin_unlock_bh(&c->lock);
 }

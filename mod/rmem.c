@@ -4,9 +4,10 @@
  * Linux's tcp_mem bounds TCP's: each connection's own bound (HSK_RCVMEM)
  * times the connections a peer can open would otherwise be all of RAM.
  * Above mem[1] pages (pressure, left below mem[0]) windows offer at most
- * four segments [TCPMemoryPressures]; above mem[2] a connection holding
- * more than HSK_RMEM_MIN_SHARE takes no more data [TCPRcvQDrop,
- * TCPOFODrop], and its peer sends it again once readers made room.
+ * four segments [TCPMemoryPressures] and a connection takes no more than
+ * an even share of mem[2]; above mem[2] a connection holding more than
+ * HSK_RMEM_MIN_SHARE takes no more data [TCPRcvQDrop, TCPOFODrop], and its
+ * peer sends it again once readers made room.
  * Receive memory only: what a connection sends is its user's, bounded per
  * connection (HSK_SNDMEM).
  */
@@ -94,18 +95,31 @@ bool hsk_rmem_pressure(void)
 	return READ_ONCE(hsk_rmem_pressured);
 }
 
-/* Whether @c may take @need more bytes: its minimum share, or room left. */
+/*
+ * Whether @c may take @need more bytes: its minimum share always, else
+ * while all are under mem[2], and under pressure its share of that.
+ */
 bool hsk_rmem_admit(const struct hsk_conn *c, u32 need)
 {
 	unsigned long max = READ_ONCE(hsk_knobs.mem[2]);
 
+	u64 own = (u64)c->rx_mem + c->ooo.mem + need;
+
 	lockdep_assert_held(&c->lock);
-	if (c->rx_mem + c->ooo.mem + need <= HSK_RMEM_MIN_SHARE ||
+	if (own <= HSK_RMEM_MIN_SHARE ||
 	    max >= (unsigned long)S64_MAX >> PAGE_SHIFT)
 		return true;
-	return __percpu_counter_compare(&hsk_rmem,
-					((s64)max << PAGE_SHIFT) - need,
-					HSK_RMEM_BATCH) <= 0;
+	if (__percpu_counter_compare(&hsk_rmem,
+				     ((s64)max << PAGE_SHIFT) - need,
+				     HSK_RMEM_BATCH) > 0)
+		return false;
+	/*
+	 * Under pressure, no more than an even share of the bound, as
+	 * Linux's __sk_mem_raise_allocated(): memory a reader frees goes to
+	 * its own connection first, not to the ones nobody reads.
+	 */
+	return !hsk_rmem_pressure() ||
+	       own * hsk_conns_count() < (u64)max << PAGE_SHIFT;
 }
 
 #if IS_ENABLED(CONFIG_HSK_KUNIT_TEST)
