@@ -58,7 +58,7 @@ void hsk_conn_set_state(struct hsk_conn *c, u8 state)
 {
 	if (c->state != state)
 		trace_hsk_state_change(&c->key, c->state, state);
-	c->state = state;
+	WRITE_ONCE(c->state, state);
 }
 
 /* Set at unload, before hsk0 goes: timers then do nothing (hsk_conns_stop()). */
@@ -317,7 +317,7 @@ static void hsk_conn_send_fin(struct hsk_conn *c)
 		return;
 	}
 	hsk_sndq_tail(c, skb, 0);
-	c->fin_queued = true;
+	WRITE_ONCE(c->fin_queued, true);
 	hsk_conn_set_state(c, c->state == HSK_ESTABLISHED ? HSK_FIN_WAIT1 :
 						       HSK_LAST_ACK);
 	hsk_conn_push(c, jiffies);
@@ -330,7 +330,7 @@ int hsk_conn_shutdown(struct hsk_conn *c, int how)
 		return -EINVAL;
 	spin_lock_bh(&c->lock);
 	if (how != SHUT_WR) {
-		c->rd_shut = true;
+		WRITE_ONCE(c->rd_shut, true);
 		hsk_conn_wake(c, wake_up_interruptible_all);
 	}
 	/* Closed (reset, timed out, done): as Linux's inet_shutdown(). */

@@ -111,8 +111,9 @@ struct hsk_conn {
 	 * Protects everything below but: wait and rmutex (their own locks),
 	 * rx_off (the reader's, under rmutex: softirq never moves the head
 	 * skb it reads from), accept_node (the listener's lock). state, err,
-	 * fin_rcvd, fin_queued, rd_shut, snd_bytes and snd_mem are also
-	 * read without it (READ_ONCE: poll, wakeup tests), a hint only.
+	 * fin_rcvd, fin_queued and rd_shut (written with WRITE_ONCE),
+	 * snd_bytes and snd_mem are also read without it (READ_ONCE: poll,
+	 * wakeup tests), a hint only.
 	 */
 	spinlock_t lock;
 	u8 state;			/* enum hsk_state (uapi) */

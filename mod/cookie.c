@@ -23,17 +23,6 @@
 #include <linux/siphash.h>
 #include <net/tcp.h>
 
-#define HSK_COOKIE_BITS		24
-#define HSK_COOKIE_MASK		((1U << HSK_COOKIE_BITS) - 1)
-#define HSK_COOKIE_MAX_AGE	2	/* counter ticks */
-#define HSK_COOKIE_TICK		(60 * HZ)
-
-#define HSK_TS_OPT_BITS		6
-#define HSK_TS_OPT_MASK		((1U << HSK_TS_OPT_BITS) - 1)
-#define HSK_TS_WSCALE_NONE	0xf
-#define HSK_TS_SACK		BIT(4)
-#define HSK_TS_ECN		BIT(5)
-
 /* From "An Analysis of TCP Maximum Segment Sizes" (2011), as Linux. */
 static const u16 hsk_mss_table[] = { 536, 1300, 1440, 1460 };
 
@@ -125,7 +114,7 @@ int hsk_cookie_check(const struct hsk_tuple *t, u32 seq, u32 ack,
 {
 	u32 count = hsk_cookie_count(now);
 	u32 v = (ack - 1) - (u32)hsk_cookie_hash0(t) - (seq - 1);
-	u32 diff = (count - (v >> HSK_COOKIE_BITS)) & 0xff;
+	u32 diff = (count - (v >> HSK_COOKIE_BITS)) & HSK_COOKIE_COUNTER_MASK;
 	u32 m;
 
 	if (diff >= HSK_COOKIE_MAX_AGE)

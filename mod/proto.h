@@ -83,7 +83,7 @@ enum {
 #define HSK_DEFAULT_TTL		64
 #define HSK_DEFAULT_MSS		536	/* RFC 1122 4.2.2.6: no MSS option */
 #define HSK_MIN_SND_MSS		48	/* Linux's tcp_min_snd_mss: a floor on the peer's */
-#define HSK_IP_TCP_HLEN		40	/* MSS = MTU - this */
+#define HSK_IP_TCP_HLEN		(HSK_IP_HLEN + HSK_TCP_HLEN)	/* MSS = MTU - this */
 
 #define HSK_SYNACK_TIMEOUT	HZ		/* RFC 6298 initial RTO */
 #define HSK_RTO_MAX		(120 * HZ)	/* Linux's TCP_RTO_MAX */
@@ -120,7 +120,7 @@ enum {
  */
 #define HSK_SNDMEM		(2 * HSK_SNDBUF)
 #define HSK_INIT_CWND		10	/* segments, RFC 6928 */
-#define HSK_RTO_INIT		HZ		/* RFC 6298 2.1 */
+#define HSK_RTO_INIT		HSK_SYNACK_TIMEOUT	/* RFC 6298 2.1 */
 #define HSK_RTO_MIN		(HZ / 5)	/* Linux's 200 ms, not RFC's 1 s */
 #define HSK_DELACK		(HZ / 25)	/* Linux's TCP_DELACK_MIN, 40 ms */
 /*
@@ -134,6 +134,23 @@ enum {
 #define HSK_MAX_QUICKACKS	16	/* Linux's TCP_MAX_QUICKACKS */
 #define HSK_RETRIES		15	/* as Linux's tcp_retries2 */
 #define HSK_ORPHAN_RETRIES	8	/* Linux's tcp_orphan_retries 0 */
-#define HSK_TS_OPTLEN		12	/* NOP NOP TS on every segment */
+#define HSK_TS_OPTLEN		HSK_OPTLEN_TS_ALIGNED	/* on every segment */
+
+/*
+ * SYN cookies, Linux's IPv4 layout (cookie.c): the ISN's low 24 bits are
+ * the MAC plus the MSS index, the top 8 the minute counter; a cookie's
+ * options ride in the low 6 bits of the SYN-ACK's TSval.
+ */
+#define HSK_COOKIE_BITS		24
+#define HSK_COOKIE_MASK		((1U << HSK_COOKIE_BITS) - 1)
+#define HSK_COOKIE_MAX_AGE	2	/* counter ticks */
+#define HSK_COOKIE_TICK		(60 * HZ)
+#define HSK_COOKIE_COUNTER_MASK	(U32_MAX >> HSK_COOKIE_BITS)
+
+#define HSK_TS_OPT_BITS		6
+#define HSK_TS_OPT_MASK		((1U << HSK_TS_OPT_BITS) - 1)
+#define HSK_TS_WSCALE_NONE	0xf
+#define HSK_TS_SACK		BIT(4)
+#define HSK_TS_ECN		BIT(5)
 
 #endif /* _HSK_PROTO_H */

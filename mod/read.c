@@ -57,7 +57,7 @@ ssize_t hsk_conn_read(struct hsk_conn *c, struct iov_iter *to, bool nonblock)
 			goto out;
 		spin_lock_bh(&c->lock);
 		ret = -c->err;
-		c->err = 0;
+		WRITE_ONCE(c->err, 0);
 		spin_unlock_bh(&c->lock);
 		if (ret || hsk_conn_eof(c))
 			goto out;

@@ -217,7 +217,7 @@ static void hsk_conn_fin(struct hsk_conn *c)
 	unsigned long tw = hsk_fin_timeout();
 
 	c->rcv_nxt++;
-	c->fin_rcvd = true;
+	WRITE_ONCE(c->fin_rcvd, true);
 	/* Nothing comes after it: what is held beyond goes, as tcp_fin(). */
 	hsk_ooo_purge(&c->ooo);
 	switch (c->state) {
@@ -414,7 +414,7 @@ void hsk_conn_data(struct hsk_conn *c, struct sk_buff *skb,
 		hsk_inc(HSK_MIB_TCPAbortOnData);
 		hsk_send_reset(seg);
 		if (!c->orphan) {	/* the reader learns of it */
-			c->err = ECONNRESET;
+			WRITE_ONCE(c->err, ECONNRESET);
 			c->reset = true;
 		}
 		hsk_conn_done(c);
@@ -593,12 +593,12 @@ static void hsk_conn_rst(struct hsk_conn *c, const struct hsk_seg *seg,
 	case HSK_ESTABLISHED:
 	case HSK_FIN_WAIT1:
 	case HSK_FIN_WAIT2:
-		c->err = ECONNRESET;
+		WRITE_ONCE(c->err, ECONNRESET);
 		c->reset = true;
 		hsk_inc(HSK_MIB_EstabResets);
 		break;
 	case HSK_CLOSE_WAIT:
-		c->err = EPIPE;
+		WRITE_ONCE(c->err, EPIPE);
 		c->reset = true;
 		hsk_inc(HSK_MIB_EstabResets);
 		break;

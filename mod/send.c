@@ -365,7 +365,7 @@ void hsk_conn_retransmit_head(struct hsk_conn *c, unsigned long now)
 /* Gives up: the error reaches the reader and the writer. */
 static void hsk_conn_timeout(struct hsk_conn *c)
 {
-	c->err = ETIMEDOUT;
+	WRITE_ONCE(c->err, ETIMEDOUT);
 	hsk_inc(HSK_MIB_TCPAbortOnTimeout);
 	hsk_send_rst_to(&c->key, c->snd_nxt, c->rcv_nxt);
 	hsk_conn_done(c);

@@ -287,7 +287,7 @@ static void hsk_req_unlink(struct hsk_listener *l, struct hsk_req *req,
 	rhashtable_remove_fast(&hsk_reqs, &req->node, hsk_req_params);
 	WRITE_ONCE(l->qlen, l->qlen - 1);
 	if (!req->num_timeout)
-		l->young--;
+		WRITE_ONCE(l->young, l->young - 1);
 }
 
 /*
@@ -439,7 +439,7 @@ void hsk_syn_rcv(struct hsk_listener *l, struct sk_buff *skb,
 	}
 	hsk_reqs_inserted(now);
 	WRITE_ONCE(l->qlen, l->qlen + 1);
-	l->young++;
+	WRITE_ONCE(l->young, l->young + 1);
 	trace_hsk_state_change(&req->key, HSK_LISTEN, HSK_SYN_RECV);
 	hsk_req_arm(l, req, now);
 	hsk_req_send_synack(req, seg, hsk_ts_of(clock), flow_hash);
@@ -729,7 +729,7 @@ void hsk_synq_run(struct hsk_listener *l, unsigned long now)
 				continue;
 			}
 			if (!req->num_timeout)
-				l->young--;
+				WRITE_ONCE(l->young, l->young - 1);
 			req->num_timeout++;
 			req->tflags &= ~(HSK_REQ_T_SYN_ANSWERED |
 					 HSK_REQ_T_OOW_ANSWERED);

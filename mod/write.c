@@ -28,7 +28,7 @@ static int hsk_conn_write_error(struct hsk_conn *c, bool consume)
 
 	if (err) {
 		if (consume)
-			c->err = 0;
+			WRITE_ONCE(c->err, 0);
 		return -err;
 	}
 	if (c->fin_queued || (c->state != HSK_ESTABLISHED &&
