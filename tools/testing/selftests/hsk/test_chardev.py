@@ -274,3 +274,82 @@ def test_connection_fd_bad_pointers_and_arguments():
                 os.close(fd)
     splats = k.splats()
     assert not splats, "kernel log: %s" % splats
+
+
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+def raw_rwv(fn, fd, parts):
+    """readv(2)/writev(2) over (address, length) parts: result or -errno."""
+    f = getattr(_libc, fn)
+    f.restype = ctypes.c_ssize_t
+    f.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+    iov = (iovec * len(parts))(*[iovec(a, n) for a, n in parts])
+    r = f(fd, ctypes.addressof(iov), len(parts))
+    return r if r >= 0 else -ctypes.get_errno()
+
+
+def test_partial_faults_as_linux():
+    """A readv/writev whose second buffer faults, and a read or write that
+    runs off the end of mapped memory, answer as a Linux TCP socket does
+    in the same place (the oracle, over loopback): a fault inside the
+    first buffer's worth of data is EFAULT (Linux's tcp_recvmsg() counts
+    only whole chunks copied, tcp_sendmsg() commits nothing of a faulting
+    copy), and nothing is lost or sent: the data waiting is read whole
+    afterwards, and the peer gets only what later writes sent."""
+    mmap = _libc.mmap
+    mmap.restype = ctypes.c_void_p
+    mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                     ctypes.c_int, ctypes.c_long]
+    _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    page = 4096
+    area = mmap(None, 2 * page, 0x3, 0x22, -1, 0)  # PROT_READ|WRITE, PRIVATE|ANON
+    assert area not in (None, ctypes.c_void_p(-1).value)
+    assert _libc.munmap(area + page, page) == 0  # the second page is a hole
+    k = hsklib.Kmsg()
+    lsn = socket.socket()
+    lsn.bind(("127.0.0.1", 0))
+    lsn.listen(1)
+    lc = socket.create_connection(lsn.getsockname(), timeout=3)
+    ls_, _ = lsn.accept()
+    lsn.close()
+    try:
+        with hskdev.Listener(8732) as ls:
+            s = socket.create_connection((hsklib.PEER, 8732), timeout=3)
+            with s:
+                assert ls.readable(5)
+                fd, _, _ = ls.accept(hskdev.ACCEPT_CLOEXEC | hskdev.ACCEPT_NONBLOCK)
+                try:
+                    ends = ((fd, s, "hsk"), (ls_.fileno(), lc, "Linux"))
+                    for rfd, peer, _ in ends:
+                        peer.sendall(b"hello, hsk")
+                    for rfd, _, who in ends:
+                        r, _, _ = select.select([rfd], [], [], 3)
+                        assert r, "%s: the client's data never arrived" % who
+                    got = {}
+                    for rfd, _, who in ends:
+                        head = ctypes.create_string_buffer(5)
+                        got[who] = (
+                            raw_rwv("readv", rfd, [(ctypes.addressof(head), 5),
+                                                   (0xDEAD0000, 100)]),
+                            raw_rw("read", rfd, area + page - 4, 100),
+                            raw_rwv("writev", rfd, [(ctypes.addressof(head), 3),
+                                                    (0xDEAD0000, 100)]),
+                            raw_rw("write", rfd, area + page - 2, 100))
+                    assert got["hsk"] == got["Linux"], got
+                    assert got["hsk"] == (-errno.EFAULT,) * 4, got
+                    for rfd, peer, who in ends:
+                        assert os.read(rfd, 100) == b"hello, hsk", who
+                        os.write(rfd, b"after")
+                        peer.settimeout(3)
+                        data = peer.recv(100)
+                        assert data == b"after", "%s: the peer got %r" % (who, data)
+                finally:
+                    os.close(fd)
+    finally:
+        _libc.munmap(area, page)
+        ls_.close()
+        lc.close()
+    splats = k.splats()
+    assert not splats, "kernel log: %s" % splats
