@@ -118,7 +118,8 @@ static void talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 static int family_attr(const struct nlattr *a, void *data)
 {
-	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
 		*(uint16_t *)data = mnl_attr_get_u16(a);
 	return MNL_CB_OK;
 }
@@ -193,10 +194,47 @@ struct list_opts {
 	unsigned int shown;
 };
 
+/*
+ * Each attribute's type (uapi/hsk.h): one that is not that size, or not a
+ * terminated string, is skipped rather than read past (an older or newer
+ * kernel's, or a bug's); one this hskctl does not know is skipped too.
+ */
+static const enum mnl_attr_data_type attr_types[HSK_A_MAX + 1] = {
+	[HSK_A_LOCAL_ADDR] = MNL_TYPE_U32,	[HSK_A_LOCAL_PORT] = MNL_TYPE_U16,
+	[HSK_A_PEER_ADDR] = MNL_TYPE_U32,	[HSK_A_PEER_PORT] = MNL_TYPE_U16,
+	[HSK_A_STATE] = MNL_TYPE_U8,		[HSK_A_RECV_Q] = MNL_TYPE_U32,
+	[HSK_A_SEND_Q] = MNL_TYPE_U32,		[HSK_A_TIMER_MS] = MNL_TYPE_U32,
+	[HSK_A_RETRANS] = MNL_TYPE_U32,		[HSK_A_ACCEPT_Q] = MNL_TYPE_U32,
+	[HSK_A_ACCEPT_MAX] = MNL_TYPE_U32,	[HSK_A_SYN_Q] = MNL_TYPE_U32,
+	[HSK_A_SYN_MAX] = MNL_TYPE_U32,		[HSK_A_YOUNG] = MNL_TYPE_U32,
+	[HSK_A_DROPS] = MNL_TYPE_U64,		[HSK_A_OVERFLOWS] = MNL_TYPE_U64,
+	[HSK_A_STATS] = MNL_TYPE_NESTED,	[HSK_A_STAT] = MNL_TYPE_NESTED,
+	[HSK_A_STAT_NAME] = MNL_TYPE_NUL_STRING, [HSK_A_STAT_VALUE] = MNL_TYPE_U64,
+	[HSK_A_OPTIONS] = MNL_TYPE_U16,		[HSK_A_SND_WSCALE] = MNL_TYPE_U8,
+	[HSK_A_RCV_WSCALE] = MNL_TYPE_U8,	[HSK_A_MSS] = MNL_TYPE_U32,
+	[HSK_A_RTO_MS] = MNL_TYPE_U32,		[HSK_A_SRTT_US] = MNL_TYPE_U32,
+	[HSK_A_RTTVAR_US] = MNL_TYPE_U32,	[HSK_A_CWND] = MNL_TYPE_U32,
+	[HSK_A_SSTHRESH] = MNL_TYPE_U32,	[HSK_A_SND_WND] = MNL_TYPE_U32,
+	[HSK_A_RCV_WND] = MNL_TYPE_U32,		[HSK_A_RMEM] = MNL_TYPE_U32,
+	[HSK_A_TIMER] = MNL_TYPE_U8,		[HSK_A_REORDERING] = MNL_TYPE_U32,
+	[HSK_A_REORD_SEEN] = MNL_TYPE_U32,	[HSK_A_DSACK_DUPS] = MNL_TYPE_U32,
+	[HSK_A_TOTAL_RETRANS] = MNL_TYPE_U32,
+};
+
+static bool attr_ok(const struct nlattr *a)
+{
+	uint16_t type = mnl_attr_get_type(a);
+
+	return type <= HSK_A_MAX && attr_types[type] != MNL_TYPE_UNSPEC &&
+	       mnl_attr_validate(a, attr_types[type]) >= 0;
+}
+
 static int row_attr(const struct nlattr *a, void *data)
 {
 	struct row *r = data;
 
+	if (!attr_ok(a))
+		return MNL_CB_OK;
 	switch (mnl_attr_get_type(a)) {
 	case HSK_A_LOCAL_ADDR:
 		r->laddr.s_addr = mnl_attr_get_u32(a);
@@ -512,6 +550,8 @@ static int stat_attr(const struct nlattr *a, void *data)
 {
 	struct counter *c = data;
 
+	if (!attr_ok(a))
+		return MNL_CB_OK;
 	if (mnl_attr_get_type(a) == HSK_A_STAT_NAME)
 		snprintf(c->name, sizeof(c->name), "%s", mnl_attr_get_str(a));
 	else if (mnl_attr_get_type(a) == HSK_A_STAT_VALUE)
@@ -523,13 +563,20 @@ static int stats_attr(const struct nlattr *a, void *data)
 {
 	struct stats *s = data;
 
-	if (mnl_attr_get_type(a) == HSK_A_STATS) {
+	if (mnl_attr_get_type(a) == HSK_A_STATS && attr_ok(a)) {
 		const struct nlattr *n;
 
 		mnl_attr_for_each_nested(n, a) {
-			if (s->n == 256)
+			struct counter *c = &s->c[s->n];
+
+			if (s->n == ARRAY_SIZE(s->c))
 				break;
-			mnl_attr_parse_nested(n, stat_attr, &s->c[s->n++]);
+			if (!attr_ok(n))
+				continue;
+			memset(c, 0, sizeof(*c));
+			mnl_attr_parse_nested(n, stat_attr, c);
+			if (c->name[0])	/* a counter without its name: skipped */
+				s->n++;
 		}
 	}
 	return MNL_CB_OK;
