@@ -2367,6 +2367,52 @@ static void hsk_conn_rmem_bounded(struct kunit *test)
 }
 
 /*
+ * cwnd grows by the bytes acked (RFC 3465), as Linux grows by segments
+ * acked: in slow start an ACK of two segments adds two (a delayed ACK
+ * does not halve growth), at most two MSS per ACK; in congestion
+ * avoidance one MSS per cwnd acked, however many ACKs carry it, so a
+ * receiver that splits its ACKs gains nothing.
+ */
+static void hsk_conn_cwnd_grows_by_bytes(struct kunit *test)
+{
+	struct hsk_conn *c;
+	struct t_peer p;
+	u32 cwnd, una;
+	int i;
+
+	t_est_std(test, &p, 9212);
+	c = p.c;
+	cwnd = c->cwnd;
+	una = p.iss + 1;
+	KUNIT_ASSERT_EQ(test, t_write(test, c, 10 * 1448), 10L * 1448);
+	hsk_t_flush(test);
+
+	p.s.ack = una + 2 * 1448;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd + 2 * 1448);
+	cwnd = c->cwnd;
+	p.s.ack = una + 6 * 1448;
+	t_ack(test, &p);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd + 2U * c->mss);
+	hsk_t_flush(test);
+
+	/* Congestion avoidance: 4 segments acked in 58 pieces, < cwnd. */
+	spin_lock_bh(&c->lock);
+	c->ssthresh = c->cwnd;
+	c->cwnd_cnt = 0;
+	cwnd = c->cwnd;
+	spin_unlock_bh(&c->lock);
+	for (i = 1; i <= 58; i++) {
+		p.s.ack = una + 6 * 1448 + min(i * 100, 4 * 1448);
+		t_ack(test, &p);
+	}
+	hsk_t_flush(test);
+	KUNIT_EXPECT_EQ(test, c->snd_una, una + 10 * 1448);
+	KUNIT_EXPECT_EQ(test, c->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c->cwnd_cnt, 4U * 1448);
+}
+
+/*
  * Fires the retransmission timer; whether the one segment it sent shares
  * the head of @q, the queued skb (a clone) or not (a copy).
  */
@@ -3648,19 +3694,21 @@ static void hsk_conn_sackrx_rto_keeps(struct kunit *test)
 
 	/*
 	 * 1 arrived, and the peer holds up to 4: the skipped ones leave the
-	 * count as they are acked; cwnd three segments, one in flight.
+	 * count as they are acked; cwnd four segments (three acked, two MSS
+	 * of slow start per ACK, RFC 3465's L), one in flight.
 	 */
 	t_sacks(&p, o, 0);
 	p.s.ack = SEG(4);
 	t_sack_ack(test, &p);
 	KUNIT_EXPECT_EQ(test, c->skipped, 0U);
 	KUNIT_EXPECT_EQ(test, t_sacked(c), 0U);
-	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 2U);
+	KUNIT_ASSERT_EQ(test, hsk_t_sent(test), 3U);
 	t_expect_data(test, &p, SEG(5), 1448);
 	t_expect_data(test, &p, SEG(6), 1448);
+	t_expect_data(test, &p, SEG(7), 1448);
 	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPSACKReneging), 0L);
-	/* Everything sent since the RTO went before it: 0, 1, 4, 5, 6. */
-	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 5L);
+	/* Everything sent since the RTO went before it: 0, 1, 4, 5, 6, 7. */
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPRetransSegs), 6L);
 
 	/*
 	 * 5 SACKed, then the ACK moves onto it and stops: the peer may have
@@ -4091,6 +4139,7 @@ static struct kunit_case hsk_conn_cases[] = {
 	KUNIT_CASE(hsk_conn_newreno_partial_ack_bounds),
 	KUNIT_CASE(hsk_conn_rto_orphan_gives_up_sooner),
 	KUNIT_CASE(hsk_conn_rmem_bounded),
+	KUNIT_CASE(hsk_conn_cwnd_grows_by_bytes),
 	KUNIT_CASE(hsk_conn_ts_every_segment),
 	KUNIT_CASE(hsk_conn_segment_size),
 	KUNIT_CASE(hsk_conn_trains),

@@ -40,6 +40,39 @@ void hsk_conn_rtt_sample(struct hsk_conn *c, u32 rtt_us)
 }
 
 /*
+ * RFC 5681 growth by the bytes acked (RFC 3465), as Linux grows by the
+ * segments acked, not by the ACKs that carry them: delayed ACKs (one per
+ * two segments) do not halve it, and an ACK split in pieces does not
+ * multiply it. Slow start: what was acked, two MSS per ACK at most (RFC
+ * 3465's L), up to ssthresh; the rest, and congestion avoidance, one MSS
+ * per cwnd acked (Linux's tcp_cong_avoid_ai(), in bytes).
+ */
+static void hsk_conn_cwnd_grow(struct hsk_conn *c, u32 acked)
+{
+	if (c->cwnd < c->ssthresh) {
+		u32 room = c->ssthresh - c->cwnd;
+		u32 n = min3(acked, 2U * c->mss, room);
+
+		c->cwnd += n;
+		acked = n < room ? 0 : acked - n;
+		if (!acked)
+			return;
+	}
+	/* Credit from a larger cwnd goes gently: one MSS, then a fresh count. */
+	if (c->cwnd_cnt >= c->cwnd) {
+		c->cwnd_cnt = 0;
+		c->cwnd += c->mss;
+	}
+	c->cwnd_cnt += acked;
+	if (c->cwnd_cnt >= c->cwnd) {
+		u32 n = c->cwnd_cnt / c->cwnd;
+
+		c->cwnd_cnt -= n * c->cwnd;
+		c->cwnd += n * c->mss;
+	}
+}
+
+/*
  * Frees what @ack covers; returns the bytes newly acknowledged. A segment
  * it covers below fack that was neither SACKed nor resent came late
  * (reorder.c), as in Linux's tcp_clean_rtx_queue().
@@ -303,10 +336,8 @@ bool hsk_conn_ack_rcv(struct hsk_conn *c, const struct hsk_seg *seg,
 					c->cwnd += c->mss;
 				c->cwnd = max_t(u32, c->cwnd, c->mss);
 			}
-		} else if (c->cwnd < c->ssthresh) {
-			c->cwnd += min_t(u32, acked, c->mss);
 		} else {
-			c->cwnd += max(1U, (u32)c->mss * c->mss / c->cwnd);
+			hsk_conn_cwnd_grow(c, acked);
 		}
 		c->dupacks = 0;
 		if (c->snd_una == c->snd_nxt)

@@ -144,6 +144,7 @@ struct hsk_conn {
 	u32 snd_wl2;			/* ack of the last window update */
 	u32 max_wnd;			/* largest window the peer offered */
 	u32 cwnd;			/* bytes */
+	u32 cwnd_cnt;			/* bytes acked towards cwnd's next MSS */
 	u32 ssthresh;
 	u32 recover;			/* NewReno: snd_nxt at fast retransmit */
 	u32 skipped;			/* bytes of cb->skipped skbs in sndq */

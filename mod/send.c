@@ -410,6 +410,7 @@ static void hsk_conn_deadline(struct hsk_conn *c, u8 kind, unsigned long now)
 		/* RFC 5681 3.1 and RFC 6298 5.5-5.7: back off, start over. */
 		c->ssthresh = hsk_conn_ssthresh(c, hsk_conn_in_flight(c));
 		c->cwnd = c->mss;
+		c->cwnd_cnt = 0;
 		c->in_recovery = false;
 		c->dupacks = 0;
 		c->rto = min_t(u32, c->rto * 2, HSK_RTO_MAX);
