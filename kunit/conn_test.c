@@ -1600,6 +1600,7 @@ static void hsk_conn_seq_acceptability(struct kunit *test)
  */
 static void hsk_conn_seq_zero_window(struct kunit *test)
 {
+	struct hsk_t_mibs m;
 	struct hsk_conn *c;
 	struct hsk_seg r;
 	struct t_peer p;
@@ -1614,11 +1615,17 @@ static void hsk_conn_seq_zero_window(struct kunit *test)
 	c->rcv_adv = c->rcv_nxt;
 	spin_unlock_bh(&c->lock);
 
+	hsk_t_snap(&m);
 	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0, 100);
 	t_expect_ack(test, &p, p.iss + 1, s0, &r);
 	KUNIT_EXPECT_EQ(test, (int)r.window, 0);
 	KUNIT_EXPECT_EQ(test, c->rcv_nxt, s0);
 	KUNIT_EXPECT_EQ(test, c->rx_bytes, HSK_RCVBUF);
+	/* As Linux's tcp_data_queue() counts it; beyond rcv_nxt, not. */
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPZeroWindowDrop), 1L);
+	t_xmit(test, &p, HSK_TH_ACK | HSK_TH_PSH, s0 + 100, 100);
+	hsk_t_flush(test);
+	KUNIT_EXPECT_EQ(test, hsk_t_delta(&m, TCPZeroWindowDrop), 1L);
 
 	/* Empty, at rcv_nxt: acceptable, so its window is taken. */
 	p.s.window = 77;

@@ -636,6 +636,11 @@ bool hsk_conn_rcv(struct hsk_conn *c, struct sk_buff *skb,
 		goto out;
 	}
 	if (!hsk_seq_acceptable(c, seg)) {
+		/* Data at rcv_nxt into a shut window: Linux counts it. */
+		if (seg->len && !hsk_conn_promised(c) &&
+		    !after(seg->seq, c->rcv_nxt) &&
+		    after(seg->seq + seg->len, c->rcv_nxt))
+			hsk_inc(HSK_MIB_TCPZeroWindowDrop);
 		if (!(seg->flags & HSK_TH_RST)) {
 			/* TIME_WAIT: a resent FIN restarts the wait. */
 			if (c->state == HSK_TIME_WAIT && (seg->flags & HSK_TH_FIN))

@@ -82,6 +82,7 @@ static const struct hsk_mib_desc hsk_mib_descs[] = {
 	HSK_MIB_ITEM(TCPLossProbes, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPLossProbeRecovery, NOT_SPECIFIED),
 	HSK_MIB_ITEM(TCPMemoryPressures, NOT_SPECIFIED),
+	HSK_MIB_ITEM(TCPZeroWindowDrop, NOT_SPECIFIED),
 };
 
 /* /proc/net/hsk: other files (listener.c, synq.c) live here too. */

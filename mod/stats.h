@@ -73,6 +73,7 @@ enum hsk_mib {
 	HSK_MIB_TCPLossProbes,	/* tail loss probes sent */
 	HSK_MIB_TCPLossProbeRecovery,	/* ... that repaired a loss */
 	HSK_MIB_TCPMemoryPressures,	/* receive memory passed mem[1] */
+	HSK_MIB_TCPZeroWindowDrop,	/* data at rcv_nxt, window shut */
 	HSK_MIB_MAX
 };
 
