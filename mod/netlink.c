@@ -153,8 +153,7 @@ static int hsk_nl_fill_req(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, HSK_A_RECV_Q, 0) ||
 	    nla_put_u32(skb, HSK_A_SEND_Q, 0) ||
 	    nla_put_u32(skb, HSK_A_TIMER_MS,
-			hsk_nl_ms_until(now + sign_extend32(expires - (u32)now,
-							    23))) ||
+			hsk_nl_ms_until(now + hsk_expires_in(expires, now))) ||
 	    nla_put_u8(skb, HSK_A_TIMER, HSK_TIMER_SYNACK) ||
 	    nla_put_u32(skb, HSK_A_RETRANS, retrans))
 		goto cancel;

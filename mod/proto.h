@@ -86,6 +86,10 @@ enum {
 #define HSK_IP_TCP_HLEN		(HSK_IP_HLEN + HSK_TCP_HLEN)	/* MSS = MTU - this */
 
 #define HSK_SYNACK_TIMEOUT	HZ		/* RFC 6298 initial RTO */
+/* Linux's reqsk_timer_handler(): pruning past half of max(8, backlog)... */
+#define HSK_SYNQ_PRUNE_MIN	8U
+/* ... takes old entries' retries down to 2 at least */
+#define HSK_SYNQ_PRUNE_RETRIES	2
 #define HSK_RTO_MAX		(120 * HZ)	/* Linux's TCP_RTO_MAX */
 #define HSK_OOW_RATELIMIT	(HZ / 2)	/* Linux's tcp_invalid_ratelimit */
 #define HSK_PAWS_MSL		(60 * HZ)	/* Linux's TCP_PAWS_MSL */

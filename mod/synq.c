@@ -140,10 +140,10 @@ unsigned int hsk_synq_retries(unsigned int qlen, unsigned int young,
 {
 	unsigned int thresh;
 
-	if (qlen * 2 <= max(8U, max_syn_backlog))
+	if (qlen * 2 <= max(HSK_SYNQ_PRUNE_MIN, max_syn_backlog))
 		return retries;
 	thresh = young * 2;
-	while (retries > 2 && qlen >= thresh) {
+	while (retries > HSK_SYNQ_PRUNE_RETRIES && qlen >= thresh) {
 		retries--;
 		thresh *= 2;
 	}
@@ -207,7 +207,7 @@ static unsigned int hsk_tq_level(unsigned int num_timeout)
 /* Jiffies from @now until @req is due, negative once late. */
 static long hsk_req_due_in(const struct hsk_req *req, unsigned long now)
 {
-	return sign_extend32(req->expires - (u32)now, 23);
+	return hsk_expires_in(req->expires, now);
 }
 
 static void hsk_tq_push(struct hsk_tq *q, struct hsk_req *req)

@@ -11,6 +11,9 @@ struct hsk_listener;
 struct hsk_seg;
 struct sk_buff;
 
+#define HSK_REQ_EXPIRES_BITS	24
+#define HSK_REQ_T_SYN_RESENT_SHIFT	4	/* tflags' top nibble */
+
 /*
  * A half-open entry: everything a SYN_RECV needs, in 48 bytes, against
  * 300-odd for Linux's request_sock_TCP. Options the client sent are kept
@@ -37,7 +40,8 @@ struct hsk_req {
 			u32 irs;	/* the client's ISN */
 			u32 iss;	/* ours */
 			u32 ts_recent;	/* client's last TSval, if HSK_REQ_TS */
-			u32 expires:24;	/* jiffies of the next firing, mod 2^24 */
+			/* jiffies of the next firing, mod 2^24 */
+			u32 expires:HSK_REQ_EXPIRES_BITS;
 			u32 num_timeout:8;	/* timer firings so far */
 		};
 		struct rcu_head rcu;	/* once DEAD and off its timer queue */
@@ -67,15 +71,22 @@ enum {
 	 * 15 and staying there: with num_timeout, Linux's num_retrans, what
 	 * ss shows as a SYN-RECV entry's retransmissions.
 	 */
-	HSK_REQ_T_SYN_RESENT = 0xf0,
-	HSK_REQ_T_SYN_RESENT_ONE = BIT(4),
+	HSK_REQ_T_SYN_RESENT = 0xf << HSK_REQ_T_SYN_RESENT_SHIFT,
+	HSK_REQ_T_SYN_RESENT_ONE = BIT(HSK_REQ_T_SYN_RESENT_SHIFT),
 };
+
+/* Jiffies from @now until @expires (a req's), negative once late. */
+static inline long hsk_expires_in(u32 expires, unsigned long now)
+{
+	return sign_extend32(expires - (u32)now, HSK_REQ_EXPIRES_BITS - 1);
+}
 
 /* SYN-ACKs sent again so far, as ss's SYN-RECV retransmissions. */
 static inline u32 hsk_req_retrans(const struct hsk_req *req)
 {
 	/* data_race: racy, as ss is; a DEAD entry's may be an rcu_head. */
-	return data_race(req->num_timeout + (req->tflags >> 4));
+	return data_race(req->num_timeout +
+			 (req->tflags >> HSK_REQ_T_SYN_RESENT_SHIFT));
 }
 
 enum {
