@@ -890,3 +890,46 @@ def wait_for(pred, timeout, what, step=0.02):
 
 def errname(e):
     return errno.errorcode.get(e, str(e))
+
+
+def assert_refused(port=80, addr=PEER):
+    """A Linux client's connect() to a port nobody listens on is refused at
+    once: the engine is there and answers with RST."""
+    s = socket.socket()
+    s.settimeout(5)
+    try:
+        s.connect((addr, port))
+        raise AssertionError("connect to %s:%d succeeded" % (addr, port))
+    except ConnectionRefusedError:
+        pass
+    finally:
+        s.close()
+
+
+def linux_pair():
+    """A connected pair on Linux's own TCP over loopback: the oracle.
+    Returns (server socket, client socket)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    c = socket.create_connection(ls.getsockname(), timeout=5)
+    s, _ = ls.accept()
+    ls.close()
+    return s, c
+
+
+def mmap_anon(size, prot):
+    """An anonymous private mapping of size bytes with prot (PROT_*): its
+    address, for ioctls and reads that need memory of a given kind."""
+    mmap = _libc.mmap
+    mmap.restype = ctypes.c_void_p
+    mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                     ctypes.c_int, ctypes.c_long]
+    _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    addr = mmap(None, size, prot, 0x22, -1, 0)  # MAP_PRIVATE | MAP_ANONYMOUS
+    assert addr not in (None, ctypes.c_void_p(-1).value), "mmap failed"
+    return addr
+
+
+def munmap(addr, size):
+    assert _libc.munmap(addr, size) == 0, "munmap failed"

@@ -298,22 +298,11 @@ def test_partial_faults_as_linux():
     only whole chunks copied, tcp_sendmsg() commits nothing of a faulting
     copy), and nothing is lost or sent: the data waiting is read whole
     afterwards, and the peer gets only what later writes sent."""
-    mmap = _libc.mmap
-    mmap.restype = ctypes.c_void_p
-    mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
-                     ctypes.c_int, ctypes.c_long]
-    _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
     page = 4096
-    area = mmap(None, 2 * page, 0x3, 0x22, -1, 0)  # PROT_READ|WRITE, PRIVATE|ANON
-    assert area not in (None, ctypes.c_void_p(-1).value)
-    assert _libc.munmap(area + page, page) == 0  # the second page is a hole
+    area = hsklib.mmap_anon(2 * page, 0x3)  # PROT_READ | PROT_WRITE
+    hsklib.munmap(area + page, page)  # the second page is a hole
     k = hsklib.Kmsg()
-    lsn = socket.socket()
-    lsn.bind(("127.0.0.1", 0))
-    lsn.listen(1)
-    lc = socket.create_connection(lsn.getsockname(), timeout=3)
-    ls_, _ = lsn.accept()
-    lsn.close()
+    ls_, lc = hsklib.linux_pair()
     try:
         with hskdev.Listener(8732) as ls:
             s = socket.create_connection((hsklib.PEER, 8732), timeout=3)
@@ -348,7 +337,7 @@ def test_partial_faults_as_linux():
                 finally:
                     os.close(fd)
     finally:
-        _libc.munmap(area, page)
+        hsklib.munmap(area, page)
         ls_.close()
         lc.close()
     splats = k.splats()

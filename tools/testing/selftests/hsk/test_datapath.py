@@ -159,16 +159,7 @@ def maskstr(m):
     return "|".join(n for n, b in names if m & b) or "0"
 
 
-def linux_pair():
-    """A connected pair on Linux's own TCP over loopback: the oracle.
-    Returns (server socket, client socket)."""
-    ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    c = socket.create_connection(ls.getsockname(), timeout=5)
-    s, _ = ls.accept()
-    ls.close()
-    return s, c
+linux_pair = hsklib.linux_pair
 
 
 def rst_close(s):

@@ -87,15 +87,7 @@ def test_rmmod_refused_while_open():
             hsklib.errname(e) if e else "success")
         assert_all_present()
         # The module still works while the unload is refused.
-        s = socket.socket()
-        s.settimeout(5)
-        try:
-            s.connect((PEER, 80))
-            raise AssertionError("connect succeeded")
-        except ConnectionRefusedError:
-            pass
-        finally:
-            s.close()
+        hsklib.assert_refused()
     finally:
         os.close(fd)
     unload()
@@ -373,15 +365,7 @@ def test_load_unload_cycles_under_traffic():
     # insmod(8) this time.
     unload()
     load()
-    s = socket.socket()
-    s.settimeout(5)
-    try:
-        s.connect((PEER, 80))
-        raise AssertionError("connect succeeded")
-    except ConnectionRefusedError:
-        pass
-    finally:
-        s.close()
+    hsklib.assert_refused()
 
     time.sleep(0.5)  # RCU-deferred frees
     after = mem_state()
@@ -458,15 +442,7 @@ def test_unload_while_orphans_time_out():
         time.sleep(max(0, closed + delay - time.monotonic()))
         fast_unload()
         fast_load()
-    s = socket.socket()
-    s.settimeout(5)
-    try:
-        s.connect((PEER, 80))
-        raise AssertionError("connect succeeded")
-    except ConnectionRefusedError:
-        pass
-    finally:
-        s.close()
+    hsklib.assert_refused()
     splats = k.splats()
     assert not splats, "kernel log: %s" % splats
 

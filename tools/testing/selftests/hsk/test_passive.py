@@ -21,6 +21,7 @@ from hsklib import (IP, PACKET_HOST, PACKET_OUTGOING, PEER, REPO, TCP, Counters,
                     Link, Parsed, flag_str, hping3_flood, knobs, module_refcnt,
                     new_port, new_src, run, seg)
 import hskdev
+import hsklib
 
 SERVER = os.path.join(REPO, "build", "bin", "hsk-server")
 _built = []
@@ -735,12 +736,7 @@ def test_accept_into_read_only_memory_closes_the_connection():
     # queue and its fd cannot be returned, so it is closed (FIN, not RST)
     # and ACCEPT fails with EFAULT, as accept(2) closes the new socket when
     # it cannot write the peer's address.
-    mmap = _libc.mmap
-    mmap.restype = ctypes.c_void_p
-    mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
-                     ctypes.c_int, ctypes.c_long]
-    ro = mmap(None, 4096, 0x1, 0x22, -1, 0)  # PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS
-    assert ro not in (None, ctypes.c_void_p(-1).value), "mmap failed"
+    ro = hsklib.mmap_anon(4096, 0x1)  # PROT_READ
     try:
         with hskdev.Listener(8126) as ls:
             s = connect_timeout(8126, 5)
@@ -752,7 +748,7 @@ def test_accept_into_read_only_memory_closes_the_connection():
             assert s.recv(10) == b"", "want the server's FIN"
             s.close()
     finally:
-        _libc.munmap(ctypes.c_void_p(ro), 4096)
+        hsklib.munmap(ro, 4096)
 
 
 def test_ioctl_bad_input():
